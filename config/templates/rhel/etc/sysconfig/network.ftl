@@ -1,0 +1,5 @@
+NETWORKING=yes
+HOSTNAME=${hostname}
+<#if gateway?has_content>
+GATEWAY=${gateway}
+</#if>

@@ -1,0 +1,97 @@
+package org.xenprovisioner.batch;
+
+import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.intake.VmListRejectedException;
+
+/** The batch API of the product contract. */
+@RestController
+@RequestMapping("/api/batches")
+class BatchController {
+
+  private final BatchService batches;
+  private final BatchHistory history;
+  private final int maxBodyBytes;
+
+  BatchController(BatchService batches, BatchHistory history, ProvisionerProperties properties) {
+    this.batches = batches;
+    this.history = history;
+    this.maxBodyBytes = properties.maxBodyBytes();
+  }
+
+  @PostMapping
+  ResponseEntity<BatchSubmitted> submit(HttpServletRequest request, @RequestParam(required = false) String name,
+                                        Authentication caller) throws IOException {
+    if (!groups(caller).contains(GROUP_OPERATORS)) {
+      throw new BatchProblem(HttpStatus.FORBIDDEN, "User " + caller.getName() + " is not in group " + GROUP_OPERATORS);
+    }
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(maxBodyBytes + 1);
+    }
+    if (body.length > maxBodyBytes) {
+      throw new BatchProblem(HttpStatus.PAYLOAD_TOO_LARGE,
+          "The VM list is larger than " + maxBodyBytes + " bytes (provisioner.max-body-bytes)");
+    }
+    return ResponseEntity.status(HttpStatus.CREATED).body(batches.submit(body, name, caller.getName()));
+  }
+
+  @GetMapping
+  List<BatchSummary> list() {
+    return history.list();
+  }
+
+  @GetMapping("/{id}")
+  ResponseEntity<BatchDetail> detail(@PathVariable String id) {
+    return history.detail(id).map(ResponseEntity::ok)
+        .orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
+  }
+
+  @PostMapping("/{id}/approval")
+  ResponseEntity<BatchDetail> decide(@PathVariable String id, @RequestBody(required = false) ApprovalRequest request,
+                                     Authentication caller) {
+    if (history.detail(id).isEmpty()) {
+      throw new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id);
+    }
+    batches.decide(id, request, caller.getName(), groups(caller));
+    return detail(id);
+  }
+
+  @ExceptionHandler(VmListRejectedException.class)
+  ResponseEntity<Map<String, Object>> rejected(VmListRejectedException e) {
+    return ResponseEntity.badRequest().body(Map.of("errors", e.errors()));
+  }
+
+  @ExceptionHandler(BatchProblem.class)
+  ResponseEntity<Map<String, Object>> problem(BatchProblem e) {
+    return ResponseEntity.status(e.status()).body(Map.of("error", e.getMessage()));
+  }
+
+  @ExceptionHandler(AuthorizationException.class)
+  ResponseEntity<Map<String, Object>> forbidden(AuthorizationException e) {
+    return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));
+  }
+
+  private static List<String> groups(Authentication caller) {
+    return caller.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList();
+  }
+}

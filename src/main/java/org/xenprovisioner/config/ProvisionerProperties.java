@@ -1,0 +1,51 @@
+package org.xenprovisioner.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+import org.xenprovisioner.intake.GuestDefaults;
+
+/** Everything under {@code provisioner.*}, validated at start. */
+@Validated
+@ConfigurationProperties(prefix = "provisioner")
+public record ProvisionerProperties(
+    Path baseImage,
+    @NotNull @DefaultValue("/srv/xen") Path imageDir,
+    @NotNull @DefaultValue("/etc/xen") Path xenConfigDir,
+    @NotNull @DefaultValue("/run/xen-provisioner") Path mountDir,
+    @NotNull @DefaultValue("config/templates") Path templateDir,
+    @NotNull @DefaultValue("data") Path dataDir,
+    @NotNull @Pattern(regexp = "rhel|debian", message = "must be rhel or debian") @DefaultValue("rhel") String guestFamily,
+    @Min(1) @Max(64) @DefaultValue("2") int maxParallel,
+    @Min(1) @Max(100000) @DefaultValue("1000") int maxRows,
+    @Min(1024) @DefaultValue("4194304") int maxBodyBytes,
+    @NotNull @DefaultValue("PT30M") Duration copyTimeout,
+    @NotNull @DefaultValue("PT2M") Duration commandTimeout,
+    @Valid @NotNull @DefaultValue Defaults defaults,
+    @Valid @NotNull @DefaultValue List<User> users) {
+
+  /** Values for rows that omit the optional columns, and the bridge every vif joins. */
+  public record Defaults(
+      @NotNull @DefaultValue("255.255.255.0") String netmask,
+      String gateway,
+      @Min(32) @DefaultValue("512") int memory,
+      @Min(1) @DefaultValue("1") int vcpus,
+      @NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,15}", message = "must be a Linux interface name") @DefaultValue("xenbr0") String bridge) {
+
+    public GuestDefaults forIntake() {
+      return new GuestDefaults(netmask, gateway, memory, vcpus);
+    }
+  }
+
+  /** A user created at start if missing; groups comma separated (operators, approvers, camunda-admin). */
+  public record User(@NotNull String id, @NotNull String password, @DefaultValue("") String groups) {
+  }
+}

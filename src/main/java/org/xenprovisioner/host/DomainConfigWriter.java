@@ -1,0 +1,50 @@
+package org.xenprovisioner.host;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.intake.Guest;
+
+/** Writes the xl domain config; linked into place so an existing config is never overwritten. */
+@Component
+class DomainConfigWriter {
+
+  private final TemplateRenderer templates;
+
+  DomainConfigWriter(TemplateRenderer templates) {
+    this.templates = templates;
+  }
+
+  void write(Path domainConfig, Guest guest, Path image) {
+    String content = templates.domainConfig(guest, image);
+    Path temporary = domainConfig.resolveSibling("." + domainConfig.getFileName() + ".xenprov");
+    try {
+      Files.createDirectories(domainConfig.getParent());
+      Files.writeString(temporary, content, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.createLink(domainConfig, temporary);
+    } catch (FileAlreadyExistsException e) {
+      throw new HostOperationException("domain config " + domainConfig + " already exists; it is never overwritten", e);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot write domain config " + domainConfig + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException ignored) {
+        // a later write of the same guest replaces it
+      }
+    }
+  }
+
+  void delete(Path domainConfig) {
+    try {
+      Files.deleteIfExists(domainConfig);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot delete domain config " + domainConfig + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.xenprovisioner.host;
+
+import java.nio.file.Path;
+import org.xenprovisioner.intake.Guest;
+
+/**
+ * What the six steps and their undo handlers do to the Dom0. Every undo is idempotent and safe in
+ * any order: the engine may run it twice (a retry after a crash) or out of order (compensation
+ * order within one millisecond is arbitrary).
+ */
+public interface HostOperations {
+
+  /** Step 1: refuses a guest whose image or domain config appeared since the batch was submitted. */
+  void checkGuestIsNew(Path image, Path domainConfig);
+
+  /** Step 2: a sparse copy of the base image, created atomically; an existing image is never overwritten. */
+  void copyBaseImage(Path baseImage, Path image);
+
+  /** Undo of step 2: releases whatever still attaches the image, then deletes it. */
+  void deleteImage(Path image, Path mountPoint);
+
+  /** Step 3: attaches the image to a loop device and mounts it; returns the loop device. */
+  String mountImage(Path image, Path mountPoint);
+
+  /** Step 4: renders the guest-specific files into the mounted file system. */
+  void writeGuestFiles(Path mountPoint, Guest guest, Path image);
+
+  /** Step 5 and undo of step 3: unmounts the mount point and detaches every loop device backed by the image. */
+  void releaseImage(Path image, Path mountPoint);
+
+  /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. */
+  void writeDomainConfig(Path domainConfig, Guest guest, Path image);
+
+  /** Undo of step 6. */
+  void deleteDomainConfig(Path domainConfig);
+}

@@ -1,0 +1,107 @@
+package org.xenprovisioner.host;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.config.ProvisionerProperties;
+
+/** Attaches an image to a loop device and mounts it; releases both again, idempotently. */
+@Component
+class LoopMounter {
+
+  private final CommandRunner runner;
+  private final Duration timeout;
+
+  LoopMounter(CommandRunner runner, ProvisionerProperties properties) {
+    this.runner = runner;
+    this.timeout = properties.commandTimeout();
+  }
+
+  /**
+   * {@code losetup --find --show} picks and attaches a free device in one call, so guests
+   * attaching at the same moment cannot race for the same device.
+   */
+  String mount(Path image, Path mountPoint) {
+    if (!Files.isRegularFile(image)) {
+      throw new HostOperationException("image " + image + " does not exist");
+    }
+    try {
+      Files.createDirectories(mountPoint);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot create mount point " + mountPoint + ": " + e.getMessage(), e);
+    }
+    if (MountTable.read().isMountPoint(mountPoint)) {
+      throw new HostOperationException("mount point " + mountPoint + " is already in use");
+    }
+    String device = runner.run(Command.of(timeout, "losetup", "--find", "--show", "--", image.toString())).stdout().strip();
+    if (!device.matches("/dev/loop[0-9]+")) {
+      detachQuietly(device);
+      throw new HostOperationException("losetup attached " + image + " to an unexpected device '" + device + "'");
+    }
+    try {
+      runner.run(Command.of(timeout, "mount", "-o", "rw,nosuid,nodev", device, mountPoint.toString()));
+    } catch (HostOperationException e) {
+      detachQuietly(device);
+      removeDirectory(mountPoint);
+      throw new HostOperationException("the file system in " + image + " cannot be mounted: " + e.getMessage(), e);
+    }
+    return device;
+  }
+
+  /** Unmounts the mount point if mounted, detaches every loop device backed by the image, removes the mount point. */
+  void release(Path image, Path mountPoint) {
+    if (MountTable.read().isMountPoint(mountPoint)) {
+      runner.run(Command.of(timeout, "umount", mountPoint.toString()));
+    }
+    for (String device : devicesBackedBy(image)) {
+      for (Path stillMounted : MountTable.read().mountPointsOf(device)) {
+        runner.run(Command.of(timeout, "umount", stillMounted.toString()));
+      }
+      runner.run(Command.of(timeout, "losetup", "--detach", device));
+    }
+    removeDirectory(mountPoint);
+  }
+
+  /** Loop devices whose backing file is the image, read from sysfs so deleted or renamed files are matched by inode too. */
+  List<String> devicesBackedBy(Path image) {
+    if (!Files.exists(image)) {
+      return List.of();
+    }
+    CommandResult result = runner.run(Command.of(timeout, "losetup", "--noheadings", "--raw", "--output", "NAME",
+        "--associated", image.toString()));
+    List<String> devices = new ArrayList<>();
+    for (String line : result.stdout().split("\n")) {
+      String device = line.strip();
+      if (device.matches("/dev/loop[0-9]+")) {
+        devices.add(device);
+      }
+    }
+    return devices;
+  }
+
+  private void detachQuietly(String device) {
+    if (device.matches("/dev/loop[0-9]+")) {
+      runner.runAllowingFailure(Command.of(timeout, "losetup", "--detach", device));
+    }
+  }
+
+  /** Removes the mount point only when it is an empty directory: a file in its place is not ours. */
+  private static void removeDirectory(Path mountPoint) {
+    if (!Files.isDirectory(mountPoint, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(mountPoint);
+    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+      // not ours to empty: something else lives there
+    } catch (IOException e) {
+      throw new HostOperationException("cannot remove mount point " + mountPoint + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package org.xenprovisioner.intake;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a VM list as the product contract describes it: UTF-8 (BOM tolerated), RFC 4180, optional
+ * header in any column order, {@code #} comments and blank lines ignored. Every field is
+ * validated and every error is collected, so an operator fixes a list in one round.
+ */
+public class VmListParser {
+
+  static final List<String> COLUMNS = List.of("hostname", "ip", "mac", "netmask", "gateway", "memory", "vcpus");
+  private static final List<String> REQUIRED = List.of("hostname", "ip", "mac");
+
+  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+      .setCommentMarker('#')
+      .setIgnoreEmptyLines(true)
+      .get();
+
+  private final GuestDefaults defaults;
+  private final int maxRows;
+
+  public VmListParser(GuestDefaults defaults, int maxRows) {
+    this.defaults = defaults;
+    this.maxRows = maxRows;
+  }
+
+  /** Decodes strictly: bytes that are not UTF-8 are an error with their line, never a replacement character. */
+  public VmList parse(byte[] body) {
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult result = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, out, true);
+    if (result.isError()) {
+      throw new VmListRejectedException(List.of(new VmListError(lineOfByte(body, in.position()), null,
+          "the VM list is not UTF-8 text (invalid byte sequence at byte " + (in.position() + 1) + ")")));
+    }
+    return parse(out.flip().toString());
+  }
+
+  public VmList parse(String input) {
+    String text = input.startsWith("\uFEFF") ? input.substring(1) : input;
+    LineIndex lines = new LineIndex(text);
+    List<VmListError> errors = new ArrayList<>();
+    List<Guest> guests = new ArrayList<>();
+    Duplicates duplicates = new Duplicates(errors);
+    Map<String, Integer> columns = null;
+    int rows = 0;
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
+      for (CSVRecord record : parser) {
+        int line = lines.lineAt(record.getCharacterPosition());
+        List<String> cells = record.stream().map(String::strip).toList();
+        if (cells.stream().allMatch(String::isEmpty)) {
+          continue;
+        }
+        if (columns == null) {
+          columns = header(cells, line, errors);
+          if (columns != null) {
+            continue;
+          }
+          columns = positional();
+        }
+        if (++rows > maxRows) {
+          errors.add(new VmListError(line, null, "the list holds more than " + maxRows
+              + " rows (provisioner.max-rows); split it into several batches"));
+          break;
+        }
+        Guest guest = row(cells, columns, line, errors);
+        if (guest != null) {
+          duplicates.check(guest);
+          guests.add(guest);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      errors.add(new VmListError(lines.lastLine(), null, "the VM list is not valid CSV: " + e.getMessage()));
+    }
+    if (errors.isEmpty() && guests.isEmpty()) {
+      errors.add(new VmListError(1, null, "the VM list holds no guests"));
+    }
+    if (!errors.isEmpty()) {
+      throw new VmListRejectedException(errors);
+    }
+    return new VmList(guests);
+  }
+
+  /** Returns the column positions when the first row is a header, otherwise null. */
+  private static Map<String, Integer> header(List<String> cells, int line, List<VmListError> errors) {
+    List<String> names = cells.stream().map(cell -> cell.toLowerCase(Locale.ROOT)).toList();
+    if (names.stream().noneMatch(COLUMNS::contains)) {
+      return null;
+    }
+    Map<String, Integer> columns = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (!COLUMNS.contains(name)) {
+        errors.add(new VmListError(line, Fields.printable(cells.get(i)), "unknown column; the columns are " + String.join(", ", COLUMNS)));
+      } else if (columns.putIfAbsent(name, i) != null) {
+        errors.add(new VmListError(line, name, "column named twice in the header"));
+      }
+    }
+    for (String required : REQUIRED) {
+      if (!columns.containsKey(required)) {
+        errors.add(new VmListError(line, required, "required column missing from the header"));
+      }
+    }
+    return columns;
+  }
+
+  private static Map<String, Integer> positional() {
+    Map<String, Integer> columns = new HashMap<>();
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      columns.put(COLUMNS.get(i), i);
+    }
+    return columns;
+  }
+
+  private Guest row(List<String> cells, Map<String, Integer> columns, int line, List<VmListError> errors) {
+    int before = errors.size();
+    if (cells.size() > columns.size()) {
+      errors.add(new VmListError(line, null, "row has " + cells.size() + " fields; at most " + columns.size() + " are expected"));
+      return null;
+    }
+    RowReader row = new RowReader(cells, columns, line, errors);
+    String hostname = row.required("hostname", Fields::hostname);
+    Long ip = row.required("ip", Fields::ipv4);
+    String mac = row.required("mac", Fields::mac);
+    String netmask = row.value("netmask", defaults.netmask(), Fields::netmask);
+    String gatewayText = row.optional("gateway") != null ? row.optional("gateway") : defaults.gateway();
+    int memory = row.value("memory", Integer.toString(defaults.memory()),
+        v -> Fields.number(v, "memory (MiB)", Fields.MIN_MEMORY_MIB, Fields.MAX_MEMORY_MIB));
+    int vcpus = row.value("vcpus", Integer.toString(defaults.vcpus()),
+        v -> Fields.number(v, "vcpus", 1, Fields.MAX_VCPUS));
+    String gateway = null;
+    if (ip != null && netmask != null) {
+      long mask = Fields.ipv4(netmask);
+      row.check("ip", () -> Networks.checkHostAddress(ip, mask));
+      if (gatewayText != null && !gatewayText.isEmpty()) {
+        gateway = row.check("gateway", () -> Networks.gateway(gatewayText, ip, mask));
+      }
+    }
+    if (errors.size() > before) {
+      return null;
+    }
+    return new Guest(line, hostname, Fields.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
+  }
+
+  private static int lineOfByte(byte[] body, int position) {
+    int line = 1;
+    for (int i = 0; i < position; i++) {
+      if (body[i] == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
+}

@@ -1,0 +1,59 @@
+package org.xenprovisioner.steps;
+
+import java.util.List;
+
+/** Process key, activity ids, error codes and variable names shared by the BPMN model, delegates and API. */
+public final class ProcessConstants {
+
+  public static final String PROCESS_KEY = "provision-batch";
+  public static final String TASK_APPROVE = "approve-batch";
+  public static final String SUBPROCESS_GUEST = "SubProcess_ProvisionGuest";
+  public static final String ERROR_GUEST_FAILED = "Err_GuestFailed";
+  public static final String GROUP_APPROVERS = "approvers";
+  public static final String GROUP_OPERATORS = "operators";
+
+  /** Batch variables, set at submission (and at approval). */
+  public static final String VAR_BATCH_NAME = "batchName";
+  public static final String VAR_SUBMITTED_BY = "submittedBy";
+  public static final String VAR_SUBMITTED_AT = "submittedAt";
+  public static final String VAR_VM_LIST = "vmList";
+  public static final String VAR_GUEST_COUNT = "guestCount";
+  public static final String VAR_BASE_IMAGE = "baseImage";
+  public static final String VAR_IMAGE_DIR = "imageDir";
+  public static final String VAR_XEN_CONFIG_DIR = "xenConfigDir";
+  public static final String VAR_MOUNT_DIR = "mountDir";
+  public static final String VAR_APPROVED = "approved";
+  public static final String VAR_COMMENT = "comment";
+  public static final String VAR_APPROVED_BY = "approvedBy";
+  public static final String VAR_APPROVED_AT = "approvedAt";
+
+  /** Guest variables, local to one instance of the guest subprocess. */
+  public static final String VAR_GUEST_INDEX = "guestIndex";
+  public static final String VAR_HOSTNAME = "hostname";
+  public static final String VAR_IP = "ip";
+  public static final String VAR_MAC = "mac";
+  public static final String VAR_NETMASK = "netmask";
+  public static final String VAR_GATEWAY = "gateway";
+  public static final String VAR_MEMORY = "memory";
+  public static final String VAR_VCPUS = "vcpus";
+  public static final String VAR_IMAGE = "image";
+  public static final String VAR_DOMAIN_CONFIG = "domainConfig";
+  public static final String VAR_MOUNT_POINT = "mountPoint";
+  public static final String VAR_LOOP_DEVICE = "loopDevice";
+  public static final String VAR_GUEST_STATE = "guestState";
+  public static final String VAR_GUEST_ERROR = "guestError";
+  public static final String VAR_FAILED_STEP = "failedStep";
+
+  /** Declared local to the guest scope at its start, so that steps setting them never leak them to the batch. */
+  static final List<String> GUEST_LOCALS = List.of(VAR_HOSTNAME, VAR_IP, VAR_MAC, VAR_NETMASK, VAR_GATEWAY,
+      VAR_MEMORY, VAR_VCPUS, VAR_IMAGE, VAR_DOMAIN_CONFIG, VAR_MOUNT_POINT, VAR_LOOP_DEVICE, VAR_GUEST_ERROR,
+      VAR_FAILED_STEP);
+
+  public static final String GUEST_RUNNING = "RUNNING";
+  public static final String GUEST_PROVISIONED = "PROVISIONED";
+  public static final String GUEST_ROLLED_BACK = "ROLLED_BACK";
+  public static final String GUEST_PENDING = "PENDING";
+
+  private ProcessConstants() {
+  }
+}

@@ -1,0 +1,21 @@
+package org.xenprovisioner.steps;
+
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.host.HostOperations;
+
+/** Step 4: overwrites the guest-specific files inside the mounted image. */
+@Component
+public class WriteGuestConfigDelegate extends GuestStep {
+
+  private final HostOperations host;
+
+  public WriteGuestConfigDelegate(HostOperations host) {
+    this.host = host;
+  }
+
+  @Override
+  void run(DelegateExecution execution, GuestVariables guest) {
+    host.writeGuestFiles(guest.mountPoint(), guest.guest(), guest.image());
+  }
+}
