@@ -43,14 +43,13 @@ public class BatchHistory {
           .put(variable.getName(), variable.getValue());
     }
     Map<String, int[]> outcomes = new HashMap<>();
-    for (HistoricVariableInstance variable : variables(ids, VAR_GUEST_STATE)) {
-      int[] counts = outcomes.computeIfAbsent(variable.getProcessInstanceId(), k -> new int[2]);
-      if (GUEST_PROVISIONED.equals(variable.getValue())) {
-        counts[0]++;
-      } else if (GUEST_ROLLED_BACK.equals(variable.getValue())) {
-        counts[1]++;
+    guestScopes(variables(ids, VAR_GUEST_INDEX, VAR_GUEST_STATE)).forEach((instance, guests) -> {
+      int[] counts = outcomes.computeIfAbsent(instance, k -> new int[2]);
+      for (Map<String, Object> guest : guests.values()) {
+        counts[0] += GUEST_PROVISIONED.equals(guest.get(VAR_GUEST_STATE)) ? 1 : 0;
+        counts[1] += GUEST_ROLLED_BACK.equals(guest.get(VAR_GUEST_STATE)) ? 1 : 0;
       }
-    }
+    });
     return instances.stream().map(instance -> summary(instance,
         batchVariables.getOrDefault(instance.getId(), Map.of()),
         outcomes.getOrDefault(instance.getId(), new int[2]))).toList();
@@ -63,17 +62,15 @@ public class BatchHistory {
       return Optional.empty();
     }
     Map<String, Object> batch = new HashMap<>();
-    Map<String, Map<String, Object>> guestScopes = new HashMap<>();
+    List<HistoricVariableInstance> guestVariables = new ArrayList<>();
     for (HistoricVariableInstance variable : variables(new String[] {instance.getId()}, allNames())) {
       if (List.of(GUEST_VARIABLES).contains(variable.getName())) {
-        guestScopes.computeIfAbsent(variable.getActivityInstanceId(), k -> new HashMap<>())
-            .put(variable.getName(), variable.getValue());
+        guestVariables.add(variable);
       } else {
         batch.put(variable.getName(), variable.getValue());
       }
     }
-    Map<Integer, Map<String, Object>> byIndex = new HashMap<>();
-    guestScopes.values().forEach(scope -> byIndex.put((Integer) scope.get(VAR_GUEST_INDEX), scope));
+    Map<Integer, Map<String, Object>> byIndex = guestScopes(guestVariables).getOrDefault(instance.getId(), Map.of());
     int[] outcome = new int[2];
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     byte[] csv = (byte[]) batch.get(VAR_VM_LIST);
@@ -94,6 +91,32 @@ public class BatchHistory {
             (String) batch.get(VAR_COMMENT))
         : null;
     return Optional.of(new BatchDetail(summary(instance, batch, outcome), instance.getEndTime(), approval, guests));
+  }
+
+  /**
+   * Guest variables by process instance and guest index. When a guest scope completes, the engine
+   * keeps a copy of its variables for compensation, so one guest can show in two executions; a
+   * finished state wins over RUNNING.
+   */
+  static Map<String, Map<Integer, Map<String, Object>>> guestScopes(List<HistoricVariableInstance> variables) {
+    Map<String, Map<String, Object>> byExecution = new HashMap<>();
+    Map<String, String> instanceOfExecution = new HashMap<>();
+    for (HistoricVariableInstance variable : variables) {
+      byExecution.computeIfAbsent(variable.getExecutionId(), k -> new HashMap<>()).put(variable.getName(), variable.getValue());
+      instanceOfExecution.put(variable.getExecutionId(), variable.getProcessInstanceId());
+    }
+    Map<String, Map<Integer, Map<String, Object>>> guests = new HashMap<>();
+    byExecution.forEach((execution, scope) -> {
+      if (!(scope.get(VAR_GUEST_INDEX) instanceof Integer index)) {
+        return;
+      }
+      Map<Integer, Map<String, Object>> ofInstance = guests.computeIfAbsent(instanceOfExecution.get(execution), k -> new HashMap<>());
+      Map<String, Object> known = ofInstance.get(index);
+      if (known == null || GUEST_RUNNING.equals(known.get(VAR_GUEST_STATE))) {
+        ofInstance.put(index, scope);
+      }
+    });
+    return guests;
   }
 
   private static BatchSummary summary(HistoricProcessInstance instance, Map<String, Object> variables, int[] outcome) {

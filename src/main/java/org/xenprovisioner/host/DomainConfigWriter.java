@@ -19,13 +19,14 @@ class DomainConfigWriter {
     this.templates = templates;
   }
 
-  void write(Path domainConfig, Guest guest, Path image) {
+  void write(Path domainConfig, Guest guest, Path image, String owner) {
     String content = templates.domainConfig(guest, image);
     Path temporary = domainConfig.resolveSibling("." + domainConfig.getFileName() + ".xenprov");
     try {
       Files.createDirectories(domainConfig.getParent());
       Files.writeString(temporary, content, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      Ownership.mark(temporary, owner);
       Files.createLink(domainConfig, temporary);
     } catch (FileAlreadyExistsException e) {
       throw new HostOperationException("domain config " + domainConfig + " already exists; it is never overwritten", e);

@@ -35,7 +35,10 @@ class GuestFileWriter {
       Path target = inside(root, file.getKey());
       try {
         Files.createDirectories(target.getParent());
-        inside(root, root.relativize(target.getParent().toRealPath()).toString());
+        // inside() refused symlinked parents; this catches any that appeared while the directories were made
+        if (!target.getParent().toRealPath().startsWith(root)) {
+          throw new HostOperationException("guest path /" + file.getKey() + " leads outside the guest file system");
+        }
         Path temporary = target.resolveSibling("." + target.getFileName() + ".xenprov");
         Files.writeString(temporary, file.getValue(), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));

@@ -4,20 +4,22 @@ import java.nio.file.Path;
 import org.xenprovisioner.intake.Guest;
 
 /**
- * What the six steps and their undo handlers do to the Dom0. Every undo is idempotent and safe in
- * any order: the engine may run it twice (a retry after a crash) or out of order (compensation
- * order within one millisecond is arbitrary).
+ * What the six steps and their undo handlers do to the Dom0. Every step and every undo is
+ * idempotent and safe in any order: the engine may run one again (a retry after a crash or a lost
+ * commit) or undo out of order (compensation order within one millisecond is arbitrary). The
+ * {@code owner} names the batch and guest; files are marked with it, so a step recognises its own
+ * work and an undo deletes nothing it did not create.
  */
 public interface HostOperations {
 
   /** Step 1: refuses a guest whose image or domain config appeared since the batch was submitted. */
-  void checkGuestIsNew(Path image, Path domainConfig);
+  void checkGuestIsNew(Path image, Path domainConfig, String owner);
 
   /** Step 2: a sparse copy of the base image, created atomically; an existing image is never overwritten. */
-  void copyBaseImage(Path baseImage, Path image);
+  void copyBaseImage(Path baseImage, Path image, String owner);
 
   /** Undo of step 2: releases whatever still attaches the image, then deletes it. */
-  void deleteImage(Path image, Path mountPoint);
+  void deleteImage(Path image, Path mountPoint, String owner);
 
   /** Step 3: attaches the image to a loop device and mounts it; returns the loop device. */
   String mountImage(Path image, Path mountPoint);
@@ -29,8 +31,8 @@ public interface HostOperations {
   void releaseImage(Path image, Path mountPoint);
 
   /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. */
-  void writeDomainConfig(Path domainConfig, Guest guest, Path image);
+  void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner);
 
   /** Undo of step 6. */
-  void deleteDomainConfig(Path domainConfig);
+  void deleteDomainConfig(Path domainConfig, String owner);
 }

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.intake.Guest;
 
 /** The real Dom0: sparse copies, loop devices and mounts, files from the operator's templates. */
 @Component
 class LocalHostOperations implements HostOperations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalHostOperations.class);
 
   private final SparseImageCloner cloner;
   private final LoopMounter mounter;
@@ -25,25 +29,31 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void checkGuestIsNew(Path image, Path domainConfig) {
+  public void checkGuestIsNew(Path image, Path domainConfig, String owner) {
     for (Path file : new Path[] {image, domainConfig}) {
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Ownership.isOwnedBy(file, owner)) {
         throw new HostOperationException(file + " already exists; it is never overwritten");
       }
     }
   }
 
   @Override
-  public void copyBaseImage(Path baseImage, Path image) {
-    cloner.copy(baseImage, image);
+  public void copyBaseImage(Path baseImage, Path image, String owner) {
+    if (Ownership.isOwnedBy(image, owner)) {
+      return;
+    }
+    cloner.copy(baseImage, image, owner);
   }
 
   @Override
-  public void deleteImage(Path image, Path mountPoint) {
+  public void deleteImage(Path image, Path mountPoint, String owner) {
+    if (!Ownership.isOwnedBy(image, owner)) {
+      LOG.warn("Not deleting {}: it does not carry the mark of {}", image, owner);
+      return;
+    }
     mounter.release(image, mountPoint);
     try {
       Files.deleteIfExists(image);
-      Files.deleteIfExists(SparseImageCloner.partFile(image));
     } catch (IOException e) {
       throw new HostOperationException("cannot delete image " + image + ": " + e.getMessage(), e);
     }
@@ -65,12 +75,19 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void writeDomainConfig(Path domainConfig, Guest guest, Path image) {
-    domainConfigs.write(domainConfig, guest, image);
+  public void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner) {
+    if (Ownership.isOwnedBy(domainConfig, owner)) {
+      return;
+    }
+    domainConfigs.write(domainConfig, guest, image, owner);
   }
 
   @Override
-  public void deleteDomainConfig(Path domainConfig) {
+  public void deleteDomainConfig(Path domainConfig, String owner) {
+    if (!Ownership.isOwnedBy(domainConfig, owner)) {
+      LOG.warn("Not deleting {}: it does not carry the mark of {}", domainConfig, owner);
+      return;
+    }
     domainConfigs.delete(domainConfig);
   }
 }

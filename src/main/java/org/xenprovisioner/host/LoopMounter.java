@@ -24,6 +24,8 @@ class LoopMounter {
   }
 
   /**
+   * Runs again safely: an image already mounted at its mount point is left as it is, and a loop
+   * device left attached without a mount (a crash between the two) is detached first.
    * {@code losetup --find --show} picks and attaches a free device in one call, so guests
    * attaching at the same moment cannot race for the same device.
    */
@@ -36,8 +38,19 @@ class LoopMounter {
     } catch (IOException e) {
       throw new HostOperationException("cannot create mount point " + mountPoint + ": " + e.getMessage(), e);
     }
-    if (MountTable.read().isMountPoint(mountPoint)) {
-      throw new HostOperationException("mount point " + mountPoint + " is already in use");
+    List<String> attached = devicesBackedBy(image);
+    MountTable mounts = MountTable.read();
+    if (mounts.isMountPoint(mountPoint)) {
+      String source = mounts.sourceOf(mountPoint);
+      if (attached.contains(source)) {
+        return source;
+      }
+      throw new HostOperationException("mount point " + mountPoint + " is already in use by " + source);
+    }
+    for (String stale : attached) {
+      if (mounts.mountPointsOf(stale).isEmpty()) {
+        runner.run(Command.of(timeout, "losetup", "--detach", stale));
+      }
     }
     String device = runner.run(Command.of(timeout, "losetup", "--find", "--show", "--", image.toString())).stdout().strip();
     if (!device.matches("/dev/loop[0-9]+")) {

@@ -35,18 +35,32 @@ record MountTable(List<Entry> entries) {
   }
 
   boolean isMountPoint(Path path) {
-    Path normalised;
-    try {
-      normalised = path.toRealPath();
-    } catch (IOException e) {
-      normalised = path.toAbsolutePath().normalize();
-    }
-    Path wanted = normalised;
+    Path wanted = real(path);
     return entries.stream().anyMatch(entry -> entry.mountPoint().equals(wanted));
+  }
+
+  /** The source (device) mounted at the path, the last mount on top if several. */
+  String sourceOf(Path path) {
+    Path wanted = real(path);
+    String source = null;
+    for (Entry entry : entries) {
+      if (entry.mountPoint().equals(wanted)) {
+        source = entry.source();
+      }
+    }
+    return source;
   }
 
   List<Path> mountPointsOf(String source) {
     return entries.stream().filter(entry -> entry.source().equals(source)).map(Entry::mountPoint).toList();
+  }
+
+  private static Path real(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path.toAbsolutePath().normalize();
+    }
   }
 
   /** mountinfo escapes space, tab, newline and backslash as octal (\040). */

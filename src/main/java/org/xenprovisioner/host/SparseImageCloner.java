@@ -25,7 +25,7 @@ class SparseImageCloner {
   }
 
   /** Copies into a hidden part file, then links it into place: a reader never sees a half-written image. */
-  void copy(Path base, Path image) {
+  void copy(Path base, Path image, String owner) {
     if (!Files.isRegularFile(base)) {
       throw new HostOperationException("base image " + base + " does not exist or is not a regular file");
     }
@@ -37,6 +37,7 @@ class SparseImageCloner {
       Files.deleteIfExists(part);
       runner.run(new Command(java.util.List.of("cp", "--sparse=always", "--reflink=auto", "--",
           base.toString(), part.toString()), timeout));
+      Ownership.mark(part, owner);
       Files.createLink(image, part);
     } catch (FileAlreadyExistsException e) {
       throw new HostOperationException("image " + image + " already exists; it is never overwritten", e);

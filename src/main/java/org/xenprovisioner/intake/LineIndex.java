@@ -5,9 +5,11 @@ import java.util.Arrays;
 /** Maps a character position to its 1-based line, so errors name the line a row starts on even after quoted newlines. */
 final class LineIndex {
 
+  private final String text;
   private final int[] lineStarts;
 
   LineIndex(String text) {
+    this.text = text;
     int[] starts = new int[16];
     int count = 1;
     for (int i = 0; i < text.length(); i++) {
@@ -24,6 +26,27 @@ final class LineIndex {
   int lineAt(long position) {
     int found = Arrays.binarySearch(lineStarts, (int) position);
     return found >= 0 ? found + 1 : -found - 1;
+  }
+
+  /**
+   * The line a record's data starts on. commons-csv reports a record's position before the blank
+   * and comment lines it skipped on the way, so those are stepped over here.
+   */
+  int recordLine(long position) {
+    int line = lineAt(position);
+    while (line < lastLine() && isBlankOrComment(line)) {
+      line++;
+    }
+    return line;
+  }
+
+  private boolean isBlankOrComment(int line) {
+    int start = lineStarts[line - 1];
+    int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();
+    if (end > start && text.charAt(end - 1) == '\r') {
+      end--;
+    }
+    return end == start || text.charAt(start) == '#';
   }
 
   int lastLine() {

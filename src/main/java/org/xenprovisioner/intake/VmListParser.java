@@ -65,7 +65,7 @@ public class VmListParser {
     int rows = 0;
     try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
       for (CSVRecord record : parser) {
-        int line = lines.lineAt(record.getCharacterPosition());
+        int line = lines.recordLine(record.getCharacterPosition());
         List<String> cells = record.stream().map(String::strip).toList();
         if (cells.stream().allMatch(String::isEmpty)) {
           continue;
@@ -143,9 +143,9 @@ public class VmListParser {
     String mac = row.required("mac", Fields::mac);
     String netmask = row.value("netmask", defaults.netmask(), Fields::netmask);
     String gatewayText = row.optional("gateway") != null ? row.optional("gateway") : defaults.gateway();
-    int memory = row.value("memory", Integer.toString(defaults.memory()),
+    Integer memory = row.value("memory", Integer.toString(defaults.memory()),
         v -> Fields.number(v, "memory (MiB)", Fields.MIN_MEMORY_MIB, Fields.MAX_MEMORY_MIB));
-    int vcpus = row.value("vcpus", Integer.toString(defaults.vcpus()),
+    Integer vcpus = row.value("vcpus", Integer.toString(defaults.vcpus()),
         v -> Fields.number(v, "vcpus", 1, Fields.MAX_VCPUS));
     String gateway = null;
     if (ip != null && netmask != null) {

@@ -18,6 +18,6 @@ public class CopyBaseImageDelegate extends GuestStep {
 
   @Override
   void run(DelegateExecution execution, GuestVariables guest) {
-    host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image());
+    host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image(), guest.owner());
   }
 }

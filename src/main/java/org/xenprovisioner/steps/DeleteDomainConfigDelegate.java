@@ -17,6 +17,7 @@ public class DeleteDomainConfigDelegate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    host.deleteDomainConfig(new GuestVariables(execution).domainConfig());
+    GuestVariables guest = new GuestVariables(execution);
+    host.deleteDomainConfig(guest.domainConfig(), guest.owner());
   }
 }

@@ -18,6 +18,6 @@ public class DeleteImageDelegate implements JavaDelegate {
   @Override
   public void execute(DelegateExecution execution) {
     GuestVariables guest = new GuestVariables(execution);
-    host.deleteImage(guest.image(), guest.mountPoint());
+    host.deleteImage(guest.image(), guest.mountPoint(), guest.owner());
   }
 }

@@ -34,6 +34,11 @@ final class GuestVariables {
     execution.setVariable(VAR_MOUNT_POINT, mountPoint.toString());
   }
 
+  /** Batch and guest, as marked on the files this guest creates. */
+  String owner() {
+    return "batch " + execution.getProcessBusinessKey() + ", guest " + string(VAR_HOSTNAME);
+  }
+
   Path image() {
     return path(VAR_IMAGE);
   }

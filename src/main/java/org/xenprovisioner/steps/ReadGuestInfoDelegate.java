@@ -30,6 +30,6 @@ public class ReadGuestInfoDelegate extends GuestStep {
     Path image = variables.batchPath(VAR_IMAGE_DIR).resolve(guest.hostname() + ".img");
     Path domainConfig = variables.batchPath(VAR_XEN_CONFIG_DIR).resolve(guest.hostname() + ".cfg");
     variables.remember(guest, image, domainConfig, variables.batchPath(VAR_MOUNT_DIR).resolve(guest.hostname()));
-    host.checkGuestIsNew(image, domainConfig);
+    host.checkGuestIsNew(image, domainConfig, variables.owner());
   }
 }

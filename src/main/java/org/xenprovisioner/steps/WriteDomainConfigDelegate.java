@@ -16,6 +16,6 @@ public class WriteDomainConfigDelegate extends GuestStep {
 
   @Override
   void run(DelegateExecution execution, GuestVariables guest) {
-    host.writeDomainConfig(guest.domainConfig(), guest.guest(), guest.image());
+    host.writeDomainConfig(guest.domainConfig(), guest.guest(), guest.image(), guest.owner());
   }
 }
