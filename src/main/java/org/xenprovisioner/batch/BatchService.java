@@ -19,6 +19,8 @@ import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.BaseImageInspector;
+import org.xenprovisioner.host.HostOperationException;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
@@ -36,9 +38,11 @@ public class BatchService {
   private final GuestClaims claims;
   private final ProvisionerProperties properties;
   private final VmListParser parser;
+  private final BaseImageInspector baseImages;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestClaims claims,
-               ProvisionerProperties properties) {
+               ProvisionerProperties properties, BaseImageInspector baseImages) {
+    this.baseImages = baseImages;
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
@@ -119,7 +123,14 @@ public class BatchService {
       throw new VmListRejectedException(List.of(new VmListError(0, null,
           "provisioner.base-image " + baseImage + " does not exist or is not a regular file")));
     }
-    return baseImage.toAbsolutePath().normalize();
+    Path absolute = baseImage.toAbsolutePath().normalize();
+    try {
+      baseImages.inspect(absolute);
+    } catch (HostOperationException e) {
+      // an image holding LVM, or one without a root file system we can find: refused before anything starts
+      throw new VmListRejectedException(List.of(new VmListError(0, null, "provisioner.base-image: " + e.getMessage())));
+    }
+    return absolute;
   }
 
   private static Path usableDirectory(String property, Path directory) {

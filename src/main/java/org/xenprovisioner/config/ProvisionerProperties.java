@@ -23,14 +23,17 @@ public record ProvisionerProperties(
     @NotNull @DefaultValue("/run/xen-provisioner") Path mountDir,
     @NotNull @DefaultValue("config/templates") Path templateDir,
     @NotNull @DefaultValue("data") Path dataDir,
-    @NotNull @Pattern(regexp = "rhel|debian", message = "must be rhel or debian") @DefaultValue("rhel") String guestFamily,
+    @NotNull @Pattern(regexp = "rhel|debian|auto", message = "must be rhel, debian or auto") @DefaultValue("rhel") String guestFamily,
     @Min(1) @Max(64) @DefaultValue("2") int maxParallel,
     @Min(1) @Max(100000) @DefaultValue("1000") int maxRows,
     @Min(1024) @DefaultValue("4194304") int maxBodyBytes,
     @NotNull @DefaultValue("PT30M") Duration copyTimeout,
     @NotNull @DefaultValue("PT2M") Duration commandTimeout,
     @Valid @NotNull @DefaultValue Defaults defaults,
-    @Valid @NotNull @DefaultValue List<User> users) {
+    @Valid @NotNull @DefaultValue List<User> users,
+    @Min(1) @Max(128) Integer rootPartition,
+    @Valid @NotNull @DefaultValue Clean clean,
+    @NotNull @DefaultValue("PT2S") Duration copyProgressInterval) {
 
   /** Values for rows that omit the optional columns, and the bridge every vif joins. */
   public record Defaults(
@@ -43,6 +46,13 @@ public record ProvisionerProperties(
     public GuestDefaults forIntake() {
       return new GuestDefaults(netmask, gateway, memory, vcpus);
     }
+  }
+
+  /** What a clone must not inherit from its base (as virt-sysprep does); each on by default. */
+  public record Clean(
+      @DefaultValue("true") boolean persistentNetRules,
+      @DefaultValue("true") boolean sshHostKeys,
+      @DefaultValue("true") boolean machineId) {
   }
 
   /** A user created at start if missing; groups comma separated (operators, approvers, camunda-admin). */

@@ -16,12 +16,23 @@ public interface HostOperations {
   void checkGuestIsNew(Path image, Path domainConfig, String owner);
 
   /** Step 2: a sparse copy of the base image, created atomically; an existing image is never overwritten. */
-  void copyBaseImage(Path baseImage, Path image, String owner);
+  default void copyBaseImage(Path baseImage, Path image, String owner) {
+    copyBaseImage(baseImage, image, owner, CopyProgress.NONE);
+  }
+
+  /**
+   * Step 2, reporting bytes copied and bytes to copy from a thread of its own while it runs.
+   * Refuses a base image that holds LVM, and a copy whose data does not fit in the image directory.
+   */
+  void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress);
 
   /** Undo of step 2: releases whatever still attaches the image, then deletes it. */
   void deleteImage(Path image, Path mountPoint, String owner);
 
-  /** Step 3: attaches the image to a loop device and mounts it; returns the loop device. */
+  /**
+   * Step 3: attaches the image's root file system (the whole image, or its root partition by
+   * offset) to a loop device and mounts it; returns the loop device.
+   */
   String mountImage(Path image, Path mountPoint);
 
   /** Step 4: renders the guest-specific files into the mounted file system. */

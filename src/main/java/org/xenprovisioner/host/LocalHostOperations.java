@@ -19,9 +19,11 @@ class LocalHostOperations implements HostOperations {
   private final LoopMounter mounter;
   private final GuestFileWriter guestFiles;
   private final DomainConfigWriter domainConfigs;
+  private final BaseImageInspector inspector;
 
   LocalHostOperations(SparseImageCloner cloner, LoopMounter mounter, GuestFileWriter guestFiles,
-                      DomainConfigWriter domainConfigs) {
+                      DomainConfigWriter domainConfigs, BaseImageInspector inspector) {
+    this.inspector = inspector;
     this.cloner = cloner;
     this.mounter = mounter;
     this.guestFiles = guestFiles;
@@ -38,11 +40,13 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void copyBaseImage(Path baseImage, Path image, String owner) {
+  public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
     if (Ownership.isOwnedBy(image, owner)) {
       return;
     }
-    cloner.copy(baseImage, image, owner);
+    // checked at submission too; again here, since the base may have changed while the batch waited
+    inspector.inspect(baseImage);
+    cloner.copy(baseImage, image, owner, progress);
   }
 
   @Override
@@ -61,7 +65,7 @@ class LocalHostOperations implements HostOperations {
 
   @Override
   public String mountImage(Path image, Path mountPoint) {
-    return mounter.mount(image, mountPoint);
+    return mounter.mount(image, mountPoint, inspector.inspect(image));
   }
 
   @Override

@@ -27,9 +27,10 @@ class LoopMounter {
    * Runs again safely: an image already mounted at its mount point is left as it is, and a loop
    * device left attached without a mount (a crash between the two) is detached first.
    * {@code losetup --find --show} picks and attaches a free device in one call, so guests
-   * attaching at the same moment cannot race for the same device.
+   * attaching at the same moment cannot race for the same device. A root file system on a
+   * partition is attached by offset and size limit, so no partition device node is needed.
    */
-  String mount(Path image, Path mountPoint) {
+  String mount(Path image, Path mountPoint, RootFileSystem root) {
     if (!Files.isRegularFile(image)) {
       throw new HostOperationException("image " + image + " does not exist");
     }
@@ -52,7 +53,12 @@ class LoopMounter {
         runner.run(Command.of(timeout, "losetup", "--detach", stale));
       }
     }
-    String device = runner.run(Command.of(timeout, "losetup", "--find", "--show", "--", image.toString())).stdout().strip();
+    List<String> attach = new ArrayList<>(List.of("losetup", "--find", "--show"));
+    if (root.isPartition()) {
+      attach.addAll(List.of("--offset", Long.toString(root.offset()), "--sizelimit", Long.toString(root.sizeLimit())));
+    }
+    attach.addAll(List.of("--", image.toString()));
+    String device = runner.run(new Command(attach, timeout)).stdout().strip();
     if (!device.matches("/dev/loop[0-9]+")) {
       detachQuietly(device);
       throw new HostOperationException("losetup attached " + image + " to an unexpected device '" + device + "'");

@@ -1,14 +1,21 @@
 package org.xenprovisioner.steps;
 
 import static org.xenprovisioner.steps.ProcessConstants.VAR_BASE_IMAGE;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_COPY_PROGRESS;
 
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.xenprovisioner.host.CopyProgress;
 import org.xenprovisioner.host.HostOperations;
 
 /** Step 2: the guest's image as a sparse copy of the base image. Undone by {@link DeleteImageDelegate}. */
 @Component
 public class CopyBaseImageDelegate extends GuestStep {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CopyBaseImageDelegate.class);
 
   private final HostOperations host;
 
@@ -18,6 +25,28 @@ public class CopyBaseImageDelegate extends GuestStep {
 
   @Override
   void run(DelegateExecution execution, GuestVariables guest) {
-    host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image(), guest.owner());
+    host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image(), guest.owner(),
+        progress(execution.getProcessEngineServices().getRuntimeService(), execution.getId()));
+  }
+
+  /**
+   * Publishes the copy's progress while it runs. A variable the job set itself would stay invisible
+   * until the job commits; the host calls this from a thread of its own, so every update is a
+   * transaction of its own on a variable the job never writes, and cannot make the job's commit
+   * fail with an optimistic locking conflict.
+   */
+  static CopyProgress progress(RuntimeService runtime, String executionId) {
+    return (done, toCopy) -> {
+      try {
+        runtime.setVariableLocal(executionId, VAR_COPY_PROGRESS, describe(done, toCopy));
+      } catch (RuntimeException e) {
+        LOG.debug("cannot publish the copy progress of execution {}: {}", executionId, e.getMessage());
+      }
+    };
+  }
+
+  static String describe(long done, long toCopy) {
+    long percent = toCopy == 0 ? 100 : Math.min(100, done * 100 / toCopy);
+    return done + " / " + toCopy + " bytes (" + percent + "%)";
   }
 }

@@ -43,6 +43,8 @@ public final class ProcessConstants {
   public static final String VAR_GUEST_STATE = "guestState";
   public static final String VAR_GUEST_ERROR = "guestError";
   public static final String VAR_FAILED_STEP = "failedStep";
+  /** "bytes done / bytes to copy", set from outside the copy job's transaction while the copy runs; the job never writes it. */
+  public static final String VAR_COPY_PROGRESS = "copyProgress";
 
   /** Declared local to the guest scope at its start, so that steps setting them never leak them to the batch. */
   static final List<String> GUEST_LOCALS = List.of(VAR_HOSTNAME, VAR_IP, VAR_MAC, VAR_NETMASK, VAR_GATEWAY,

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class RealHost {
 
   public static final String REQUIRED = "PROVISIONER_REQUIRE_ROOT_TESTS";
-  private static final List<String> TOOLS = List.of("losetup", "mount", "umount", "mkfs.ext4", "debugfs", "cp", "stat", "truncate");
+  private static final List<String> TOOLS = List.of("losetup", "mount", "umount", "mkfs.ext4", "debugfs", "cp", "stat", "truncate",
+      "blkid", "partx", "sfdisk", "pvcreate");
 
   private RealHost() {
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.xenprovisioner.host.CopyProgress;
 import org.xenprovisioner.host.HostOperationException;
 import org.xenprovisioner.host.HostOperations;
 import org.xenprovisioner.intake.Guest;
@@ -29,6 +30,7 @@ class FakeHost implements HostOperations {
     calls.clear();
     failing.clear();
     failingAlways.clear();
+    copyProgress.clear();
   }
 
   List<String> callsFor(String hostname) {
@@ -51,9 +53,21 @@ class FakeHost implements HostOperations {
     record("check", image);
   }
 
+  /** Progress reports the next copy makes, each from a thread of its own as the real cloner does. */
+  final List<long[]> copyProgress = Collections.synchronizedList(new ArrayList<>());
+
   @Override
-  public void copyBaseImage(Path baseImage, Path image, String owner) {
+  public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
     record("copy", image);
+    for (long[] report : copyProgress) {
+      Thread reporter = new Thread(() -> progress.update(report[0], report[1]), "fake-copy-progress");
+      reporter.start();
+      try {
+        reporter.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override
