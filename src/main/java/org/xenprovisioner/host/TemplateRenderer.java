@@ -27,6 +27,8 @@ public class TemplateRenderer {
 
   static final String SUFFIX = ".ftl";
   static final String DOMAIN_CONFIG = "xen/domain.cfg" + SUFFIX;
+  static final String AUTO = "auto";
+  static final List<String> FAMILIES = List.of("rhel", "debian");
 
   private final Configuration freemarker;
   private final Path templateDir;
@@ -53,8 +55,18 @@ public class TemplateRenderer {
 
   /** Guest paths (relative, e.g. {@code etc/hosts}) mapped to their rendered content, for the configured family. */
   public Map<String, String> guestFiles(Guest guest, Path image) {
+    return guestFiles(guest, image, family);
+  }
+
+  /** The configured family: {@code rhel}, {@code debian}, or {@code auto} (detected per guest from its files). */
+  String family() {
+    return family;
+  }
+
+  /** Guest paths mapped to their rendered content, for the given family. */
+  Map<String, String> guestFiles(Guest guest, Path image, String family) {
     Map<String, String> files = new LinkedHashMap<>();
-    for (String template : guestTemplates()) {
+    for (String template : guestTemplates(family)) {
       String guestPath = template.substring(family.length() + 1, template.length() - SUFFIX.length());
       files.put(guestPath, render(template, model(guest, image)));
     }
@@ -71,6 +83,7 @@ public class TemplateRenderer {
     model.put("ip", guest.ip());
     model.put("mac", guest.mac());
     model.put("netmask", guest.netmask());
+    model.put("prefix", prefixLength(guest.netmask()));
     model.put("gateway", guest.hasGateway() ? guest.gateway() : "");
     model.put("memory", guest.memory());
     model.put("vcpus", guest.vcpus());
@@ -79,7 +92,16 @@ public class TemplateRenderer {
     return model;
   }
 
-  private List<String> guestTemplates() {
+  /** 255.255.255.0 as 24, for netplan's address/prefix notation. */
+  static int prefixLength(String netmask) {
+    long mask = 0;
+    for (String octet : netmask.split("\\.")) {
+      mask = (mask << 8) | Integer.parseInt(octet);
+    }
+    return Long.bitCount(mask);
+  }
+
+  private List<String> guestTemplates(String family) {
     Path familyDir = templateDir.resolve(family);
     try (Stream<Path> files = Files.walk(familyDir)) {
       return files.filter(Files::isRegularFile)
@@ -106,18 +128,24 @@ public class TemplateRenderer {
     }
   }
 
+  /** Renders every template a guest may get (all families for {@code auto}), so a bad one stops the start. */
   private void checkAll() {
-    Path familyDir = templateDir.resolve(family);
-    if (!Files.isDirectory(familyDir)) {
-      throw new IllegalStateException("provisioner.template-dir: no templates for guest family '" + family + "' in " + familyDir);
-    }
-    if (guestTemplates().isEmpty()) {
-      throw new IllegalStateException("provisioner.template-dir: " + familyDir + " holds no *" + SUFFIX + " templates");
+    List<String> families = AUTO.equals(family) ? FAMILIES : List.of(family);
+    for (String checked : families) {
+      Path familyDir = templateDir.resolve(checked);
+      if (!Files.isDirectory(familyDir)) {
+        throw new IllegalStateException("provisioner.template-dir: no templates for guest family '" + checked + "' in " + familyDir);
+      }
+      if (guestTemplates(checked).isEmpty()) {
+        throw new IllegalStateException("provisioner.template-dir: " + familyDir + " holds no *" + SUFFIX + " templates");
+      }
     }
     for (String gateway : new String[] {"192.0.2.1", null}) {
       Guest sample = new Guest(1, "template-check", "192.0.2.10", "00:16:3e:00:00:01", "255.255.255.0", gateway, 512, 1);
       try {
-        guestFiles(sample, Path.of("/srv/xen/template-check.img"));
+        for (String checked : families) {
+          guestFiles(sample, Path.of("/srv/xen/template-check.img"), checked);
+        }
         domainConfig(sample, Path.of("/srv/xen/template-check.img"));
       } catch (HostOperationException | UncheckedIOException e) {
         throw new IllegalStateException("provisioner.template-dir: " + e.getMessage(), e);

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.intake.Guest;
 
 class GuestFileWriterTests {
@@ -34,7 +35,7 @@ class GuestFileWriterTests {
     root = Files.createDirectory(temp.resolve("guest"));
     outside = Files.createDirectory(temp.resolve("dom0"));
     renderer = new TemplateRenderer(TemplateRendererTests.properties(Path.of("config/templates"), "rhel"));
-    writer = new GuestFileWriter(renderer);
+    writer = new GuestFileWriter(renderer, TemplateRendererTests.properties(Path.of("config/templates"), "rhel"));
   }
 
   @Test
@@ -146,5 +147,111 @@ class GuestFileWriterTests {
     assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
 
     assertThat(dom0File).hasContent("keep me\n");
+  }
+
+  private GuestFileWriter writer(String family, ProvisionerProperties.Clean clean) {
+    ProvisionerProperties properties = TemplateRendererTests.properties(Path.of("config/templates"), family);
+    ProvisionerProperties withClean = new ProvisionerProperties(properties.baseImage(), properties.imageDir(),
+        properties.xenConfigDir(), properties.mountDir(), properties.templateDir(), properties.dataDir(), family,
+        properties.maxParallel(), properties.maxRows(), properties.maxBodyBytes(), properties.copyTimeout(),
+        properties.commandTimeout(), properties.defaults(), properties.users(), null, clean, properties.copyProgressInterval());
+    return new GuestFileWriter(new TemplateRenderer(withClean), withClean);
+  }
+
+  private Path file(String guestPath, String content) throws IOException {
+    Path file = root.resolve(guestPath);
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, content);
+  }
+
+  @Test
+  void detectsDebianAndWritesNetplanMatchingTheMacWhereTheBaseUsesNetplan() throws IOException {
+    file("etc/debian_version", "12.8\n");
+    Path baseNetplan = file("etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    enX0:\n      dhcp4: true\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    Path netplan = root.resolve("etc/netplan/90-xen-provisioner.yaml");
+    assertThat(netplan).content().contains("macaddress: \"00:16:3e:12:34:56\"", "- 192.0.2.10/24", "via: 192.0.2.1")
+        .doesNotContain("set-name", "eth0:", "enX0:");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(netplan))).isEqualTo("rw-------");
+    assertThat(baseNetplan).as("the base's DHCP config is set aside").doesNotExist();
+    assertThat(root.resolve("etc/netplan/50-cloud-init.yaml.disabled-by-xen-provisioner")).exists();
+    assertThat(root.resolve("etc/network/interfaces")).content().contains("iface eth0 inet static", "address 192.0.2.10");
+    assertThat(root.resolve("etc/hostname")).content().isEqualToIgnoringNewLines("web01");
+    assertThat(root.resolve("etc/sysconfig")).doesNotExist();
+  }
+
+  @Test
+  void writesNoNetplanFileWhereTheBaseHasNone() throws IOException {
+    file("etc/debian_version", "10.13\n");
+
+    writer("debian", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(root.resolve("etc/netplan")).doesNotExist();
+    assertThat(root.resolve("etc/network/interfaces")).exists();
+  }
+
+  @Test
+  void detectsRhelFromRedhatRelease() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(root.resolve("etc/sysconfig/network-scripts/ifcfg-eth0")).content().contains("HWADDR=00:16:3e:12:34:56");
+    assertThat(root.resolve("etc/network/interfaces")).doesNotExist();
+  }
+
+  @Test
+  void refusesToGuessAFamilyWithoutReleaseFiles() {
+    assertThatThrownBy(() -> writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE))
+        .isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("web01").hasMessageContaining("/etc/debian_version").hasMessageContaining("provisioner.guest-family");
+    assertThat(root).isEmptyDirectory();
+  }
+
+  @Test
+  void removesSshHostKeysAndEmptiesMachineIdsAsVirtSysprepDoes() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+    Path rsa = file("etc/ssh/ssh_host_rsa_key", "private\n");
+    Path rsaPub = file("etc/ssh/ssh_host_rsa_key.pub", "public\n");
+    Path config = file("etc/ssh/sshd_config", "PermitRootLogin no\n");
+    Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+    Path dbusMachineId = file("var/lib/dbus/machine-id", "0123456789abcdef0123456789abcdef\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(rsa).doesNotExist();
+    assertThat(rsaPub).doesNotExist();
+    assertThat(config).hasContent("PermitRootLogin no\n");
+    assertThat(machineId).isRegularFile().isEmptyFile();
+    assertThat(dbusMachineId).isRegularFile().isEmptyFile();
+  }
+
+  @Test
+  void leavesAMachineIdLinkAloneInsteadOfWritingThroughIt() throws IOException {
+    file("etc/debian_version", "12.8\n");
+    Path dom0MachineId = Files.writeString(outside.resolve("machine-id"), "dom0\n");
+    Files.createDirectories(root.resolve("var/lib/dbus"));
+    Files.createSymbolicLink(root.resolve("var/lib/dbus/machine-id"), dom0MachineId);
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(dom0MachineId).hasContent("dom0\n");
+    assertThat(Files.isSymbolicLink(root.resolve("var/lib/dbus/machine-id"))).isTrue();
+  }
+
+  @Test
+  void keepsWhatCleaningIsSwitchedOffFor() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+    Path rules = file("etc/udev/rules.d/70-persistent-net.rules", "rule\n");
+    Path key = file("etc/ssh/ssh_host_ed25519_key", "private\n");
+    Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+
+    writer("rhel", new ProvisionerProperties.Clean(false, false, false)).write(root, GUEST, IMAGE);
+
+    assertThat(rules).hasContent("rule\n");
+    assertThat(key).hasContent("private\n");
+    assertThat(machineId).hasContent("0123456789abcdef0123456789abcdef\n");
   }
 }

@@ -29,7 +29,8 @@ class TemplateRendererTests {
     return new ProvisionerProperties(Path.of("/srv/base.img"), Path.of("/srv/xen"), Path.of("/etc/xen"),
         Path.of("/run/xen-provisioner"), templateDir, Path.of("data"), family, 2, 1000, 4194304,
         Duration.ofMinutes(30), Duration.ofMinutes(2),
-        new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr7"), List.of());
+        new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr7"), List.of(), null,
+        new ProvisionerProperties.Clean(true, true, true), Duration.ofSeconds(2));
   }
 
   private static List<String> lines(String text) {
@@ -72,7 +73,8 @@ class TemplateRendererTests {
 
     Map<String, String> files = renderer.guestFiles(WITH_GATEWAY, IMAGE);
 
-    assertThat(files).containsOnlyKeys("etc/hostname", "etc/hosts", "etc/network/interfaces");
+    assertThat(files).containsOnlyKeys("etc/hostname", "etc/hosts", "etc/network/interfaces",
+        "etc/netplan/90-xen-provisioner.yaml");
     assertThat(files.get("etc/hostname").strip()).isEqualTo("web01");
     assertThat(lines(files.get("etc/hosts"))).contains("192.0.2.10 web01");
     List<String> interfaces = files.get("etc/network/interfaces").lines().map(String::strip).toList();
@@ -122,10 +124,30 @@ class TemplateRendererTests {
   }
 
   @Test
+  void checksEveryFamilysTemplatesAtConstructionWhenTheFamilyIsDetected(@TempDir Path dir) throws IOException {
+    copyTree(TEMPLATES, dir);
+    Files.writeString(dir.resolve("debian/etc/netplan/90-xen-provisioner.yaml.ftl"), "dns: ${nameserver}\n");
+
+    assertThatThrownBy(() -> new TemplateRenderer(properties(dir, "auto")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("provisioner.template-dir")
+        .hasMessageContaining("90-xen-provisioner.yaml.ftl");
+  }
+
+  @Test
+  void rendersNetplanMatchingTheMacWithPrefixLength() {
+    TemplateRenderer renderer = new TemplateRenderer(properties(TEMPLATES, "debian"));
+
+    String netplan = renderer.guestFiles(WITHOUT_GATEWAY, IMAGE).get("etc/netplan/90-xen-provisioner.yaml");
+
+    assertThat(netplan).contains("macaddress: \"00:16:3e:ab:cd:ef\"", "- 198.51.100.7/16").doesNotContain("via:");
+  }
+
+  @Test
   void acceptsCopiedTemplatesWithoutChange(@TempDir Path dir) throws IOException {
     copyTree(TEMPLATES, dir);
 
-    assertThat(new TemplateRenderer(properties(dir, "debian")).guestFiles(WITH_GATEWAY, IMAGE)).hasSize(3);
+    assertThat(new TemplateRenderer(properties(dir, "debian")).guestFiles(WITH_GATEWAY, IMAGE)).hasSize(4);
   }
 
   static void copyTree(Path from, Path to) throws IOException {
