@@ -31,6 +31,7 @@ class FakeHost implements HostOperations {
     failing.clear();
     failingAlways.clear();
     copyProgress.clear();
+    duringCopy = () -> { };
   }
 
   List<String> callsFor(String hostname) {
@@ -55,6 +56,8 @@ class FakeHost implements HostOperations {
 
   /** Progress reports the next copy makes, each from a thread of its own as the real cloner does. */
   final List<long[]> copyProgress = Collections.synchronizedList(new ArrayList<>());
+  /** Runs inside the copy (on the job's thread) after the progress reports, before the step returns. */
+  volatile Runnable duringCopy = () -> { };
 
   @Override
   public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
@@ -68,6 +71,7 @@ class FakeHost implements HostOperations {
         Thread.currentThread().interrupt();
       }
     }
+    duringCopy.run();
   }
 
   @Override

@@ -153,6 +153,35 @@ class ProvisionBatchProcessTests {
     assertThat(guestStates(batch)).doesNotContain(GUEST_ROLLED_BACK, GUEST_PROVISIONED);
   }
 
+  @Test
+  void publishesCopyProgressThatOthersSeeWhileTheCopyRunsWithoutConflictingWithTheJob() throws Exception {
+    HOST.copyProgress.add(new long[] {1024, 4096});
+    HOST.copyProgress.add(new long[] {4096, 4096});
+    List<Object> seenDuringCopy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HOST.duringCopy = () -> {
+      // another thread, as Cockpit would read it: sees only what is committed
+      Thread reader = new Thread(() -> engine.getRuntimeService().createVariableInstanceQuery()
+          .variableName(VAR_COPY_PROGRESS).list().forEach(variable -> seenDuringCopy.add(variable.getValue())));
+      reader.start();
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    ProcessInstance batch = submit("web01");
+    decide(batch, "arne", true);
+
+    runAllJobs(); // rethrows an OptimisticLockingException of any job, the copy job's included
+
+    assertThat(seenDuringCopy).containsExactly("4096 / 4096 bytes (100%)");
+    assertThat(HOST.callsFor("web01")).containsOnlyOnce("copy");
+    assertThat(guestVariable(batch, "web01", VAR_COPY_PROGRESS)).as("kept on the guest's scope").isEqualTo("4096 / 4096 bytes (100%)");
+    assertThat(engine.getHistoryService().createHistoricJobLogQuery().failureLog().count()).isZero();
+    assertThat(batch).isEnded();
+    assertThat(guestStatesByHost(batch)).containsExactly(Map.entry("web01", GUEST_PROVISIONED));
+  }
+
   private ProcessInstance submit(String... hostnames) {
     List<Guest> guests = new java.util.ArrayList<>();
     for (int i = 0; i < hostnames.length; i++) {

@@ -1,0 +1,70 @@
+package org.xenprovisioner.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.BaseImageInspector;
+import org.xenprovisioner.host.CommandRunner;
+import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.intake.VmListRejectedException;
+
+/** Submission against a real base image that holds LVM: refused before anything starts. */
+class BatchServiceTests {
+
+  private Path dir;
+  private final RuntimeService runtime = mock(RuntimeService.class);
+  private final GuestClaims claims = mock(GuestClaims.class);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    RealHost.assumeLoopDevicesUsable();
+    dir = Files.createTempDirectory("xenprov-submit-");
+  }
+
+  @AfterEach
+  void cleanUp() throws IOException {
+    RealHost.cleanUp(dir);
+  }
+
+  private BatchService service(Path baseImage) {
+    ProvisionerProperties properties = new ProvisionerProperties(baseImage, dir, dir, dir.resolve("mnt"),
+        Path.of("config/templates"), dir.resolve("data"), "auto", 2, 1000, 4194304, Duration.ofMinutes(5),
+        Duration.ofMinutes(2), new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr0"), List.of(),
+        null, new ProvisionerProperties.Clean(true, true, true), Duration.ofSeconds(2));
+    return new BatchService(runtime, mock(TaskService.class), mock(IdentityService.class), claims, properties,
+        new BaseImageInspector(new CommandRunner(), properties));
+  }
+
+  @Test
+  void refusesABaseImageHoldingLvmAtSubmissionAndStartsNothing() throws IOException {
+    Path base = TestImages.lvmDisk(dir, true);
+    byte[] csv = "web01,192.0.2.10,00:16:3e:00:00:01\n".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> service(base).submit(csv, "lvm", "olga"))
+        .isInstanceOfSatisfying(VmListRejectedException.class, e -> assertThat(e.errors().get(0).message())
+            .startsWith("provisioner.base-image: image " + base)
+            .contains("LVM2_member on partition 2", "LVM inside the image is not supported, because"));
+
+    verifyNoInteractions(runtime, claims);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.contains(".img")))
+          .as("no guest image").containsExactly("lvm-partition.img");
+    }
+  }
+}
