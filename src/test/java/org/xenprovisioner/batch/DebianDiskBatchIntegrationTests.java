@@ -1,0 +1,168 @@
+package org.xenprovisioner.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.host.TestImages;
+
+/**
+ * The real application on a GPT disk image with a Debian-like root file system on partition 2
+ * (netplan, SSH host keys, machine id) and enough data that the copy takes a moment: two guests
+ * over HTTP, family detected, copy progress watched as Cockpit would see it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DebianDiskBatchIntegrationTests {
+
+  private static final long MIB = 1024 * 1024;
+  private static final long ROOT_OFFSET = 17 * MIB;
+
+  private static Path root;
+  private static Path baseImage;
+
+  @LocalServerPort
+  private int port;
+  @Autowired
+  private RuntimeService runtime;
+  @Autowired
+  private HistoryService history;
+
+  @BeforeAll
+  static void buildBaseImage() throws IOException {
+    RealHost.assumeLoopDevicesUsable();
+    root = Files.createTempDirectory("xenprov-deb-it-");
+    for (String dir : new String[] {"base", "images", "xen", "mnt", "data"}) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    Path base = root.resolve("base");
+    Path rootFs = TestImages.ext4(base.resolve("root.fs"), TestImages.debianTree(base, true, 640 * MIB), 800 * MIB);
+    baseImage = TestImages.partitionedDisk(base, "gpt", rootFs);
+    Files.delete(rootFs);
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("provisioner.base-image", () -> baseImage.toString());
+    registry.add("provisioner.guest-family", () -> "auto");
+    registry.add("provisioner.copy-progress-interval", () -> "PT0.02S");
+    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
+    registry.add("provisioner.users[0].id", () -> "olga");
+    registry.add("provisioner.users[0].password", () -> "olga-secret");
+    registry.add("provisioner.users[0].groups", () -> "operators");
+    registry.add("provisioner.users[1].id", () -> "arne");
+    registry.add("provisioner.users[1].password", () -> "arne-secret");
+    registry.add("provisioner.users[1].groups", () -> "approvers");
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deb-it-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+  }
+
+  @Test
+  void provisionsDebianGuestsFromAPartitionedDiskWithCopyProgressAndCleanClones() throws Exception {
+    ApiClient api = new ApiClient(port);
+    String csv = "hostname,ip,mac,netmask,gateway\nweb01,10.20.0.11,00:16:3e:20:00:11,24,10.20.0.1\n"
+        + "web02,10.20.0.12,00:16:3e:20:00:12,255.255.0.0,\n";
+    ApiClient.Reply submitted = api.post("/api/batches?name=debian", "olga", "text/csv", csv);
+    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
+    String id = submitted.body().get("id").asText();
+
+    Set<String> progress = ConcurrentHashMap.newKeySet();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher = new Thread(() -> {
+      while (watching.get()) {
+        runtime.createVariableInstanceQuery().variableName("copyProgress").list()
+            .forEach(variable -> progress.add(String.valueOf(variable.getValue())));
+        Thread.onSpinWait();
+      }
+    }, "copy-progress-watcher");
+    watcher.start();
+    JsonNode batch;
+    try {
+      assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
+          .isEqualTo(200);
+      batch = waitUntilFinished(api, id);
+    } finally {
+      watching.set(false);
+      watcher.join();
+    }
+
+    assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
+    long toCopy = RealHost.allocatedBytes(baseImage);
+    assertThat(progress).as("copy progress seen while the copies ran")
+        .anySatisfy(value -> assertThat(value).matches("[1-9][0-9]* / " + toCopy + " bytes \\(([0-9]|[1-9][0-9])%\\)"));
+    assertThat(history.createHistoricJobLogQuery().failureLog().count()).as("no job failed, no optimistic locking").isZero();
+
+    checkGuest("web01", "10.20.0.11", "00:16:3e:20:00:11", "/24", "via: 10.20.0.1");
+    checkGuest("web02", "10.20.0.12", "00:16:3e:20:00:12", "/16", null);
+    assertThat(RealHost.loopDevicesUnder(root)).as("loop devices left attached").isEmpty();
+    assertThat(RealHost.mountsUnder(root)).as("mounts left").isEmpty();
+  }
+
+  private void checkGuest(String hostname, String ip, String mac, String prefix, String route) {
+    Path image = root.resolve("images/" + hostname + ".img");
+    Path guestFs = Path.of(image + "?offset=" + ROOT_OFFSET);
+    assertThat(TestImages.partitionTable(image)).isEqualTo(TestImages.partitionTable(baseImage)).contains("label: gpt");
+    assertThat(RealHost.allocatedBytes(image)).as("sparse").isLessThanOrEqualTo(RealHost.allocatedBytes(baseImage) + MIB);
+
+    assertThat(RealHost.readInImage(guestFs, "/etc/hostname")).isEqualTo(hostname + "\n");
+    assertThat(RealHost.readInImage(guestFs, "/etc/hosts")).contains(ip + " " + hostname);
+    assertThat(RealHost.readInImage(guestFs, "/etc/network/interfaces")).contains("iface eth0 inet static", "address " + ip);
+    String netplan = RealHost.readInImage(guestFs, "/etc/netplan/90-xen-provisioner.yaml");
+    assertThat(netplan).contains("macaddress: \"" + mac + "\"", "- " + ip + prefix);
+    if (route == null) {
+      assertThat(netplan).doesNotContain("via:");
+    } else {
+      assertThat(netplan).contains(route);
+    }
+    assertThat(RealHost.readInImage(guestFs, "/etc/netplan/50-cloud-init.yaml")).isNull();
+    assertThat(RealHost.readInImage(guestFs, "/etc/ssh/ssh_host_ed25519_key")).isNull();
+    assertThat(RealHost.readInImage(guestFs, "/etc/ssh/ssh_host_rsa_key.pub")).isNull();
+    assertThat(RealHost.readInImage(guestFs, "/etc/ssh/sshd_config")).isEqualTo("PermitRootLogin no\n");
+    assertThat(RealHost.readInImage(guestFs, "/etc/machine-id")).isEmpty();
+    assertThat(RealHost.readInImage(guestFs, "/etc/udev/rules.d/70-persistent-net.rules")).isNull();
+    assertThat(RealHost.readInImage(guestFs, "/etc/sysconfig/network")).as("no rhel files").isNull();
+    assertThat(RealHost.run("debugfs", "-R", "stat /var/lib/app/data.bin", guestFs.toString()))
+        .contains("Size: " + (640 * MIB));
+
+    assertThat(root.resolve("xen/" + hostname + ".cfg")).content()
+        .contains("disk = [ 'format=raw, vdev=xvda, access=rw, target=" + image.toAbsolutePath() + "' ]",
+            "vif = [ 'mac=" + mac + ", bridge=xenbr0' ]");
+  }
+
+  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
+      if (batch.get("state").asText().startsWith("COMPLETED")) {
+        return batch;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
+  }
+}
