@@ -115,7 +115,9 @@ class DebianDiskBatchIntegrationTests {
     long toCopy = RealHost.allocatedBytes(baseImage);
     assertThat(progress).as("copy progress seen while the copies ran")
         .anySatisfy(value -> assertThat(value).matches("[1-9][0-9]* / " + toCopy + " bytes \\(([0-9]|[1-9][0-9])%\\)"));
-    assertThat(history.createHistoricJobLogQuery().failureLog().count()).as("no job failed, no optimistic locking").isZero();
+    // parallel guests may conflict when they join (and are retried); the copies publishing progress must not
+    assertThat(history.createHistoricJobLogQuery().activityIdIn("Task_CopyBaseImage").failureLog().count())
+        .as("no copy job failed: progress updates cause no optimistic locking conflict").isZero();
 
     checkGuest("web01", "10.20.0.11", "00:16:3e:20:00:11", "/24", "via: 10.20.0.1");
     checkGuest("web02", "10.20.0.12", "00:16:3e:20:00:12", "/16", null);
