@@ -52,7 +52,7 @@ class BatchController {
       throw new BatchProblem(HttpStatus.PAYLOAD_TOO_LARGE,
           "The VM list is larger than " + maxBodyBytes + " bytes (provisioner.max-body-bytes)");
     }
-    return ResponseEntity.status(HttpStatus.CREATED).body(batches.submit(body, name, caller.getName()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(batches.submit(body, name, caller.getName(), groups(caller)));
   }
 
   @GetMapping
