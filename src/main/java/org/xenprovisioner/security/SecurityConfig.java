@@ -1,5 +1,6 @@
 package org.xenprovisioner.security;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
@@ -46,7 +47,9 @@ class SecurityConfig {
         .addFilterAfter(new WebappSessionFilter(), BasicAuthenticationFilter.class)
         .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
         .httpBasic(basic -> basic.realmName("xen-provisioner"))
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // the webapps' session is read, never renewed here: a new id per request would strand parallel requests
+        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
+            .sessionFixation(fixation -> fixation.none()))
         .csrf(csrf -> csrf.disable())
         .build();
   }
@@ -57,6 +60,8 @@ class SecurityConfig {
     return http
         .authorizeHttpRequests(requests -> requests
             .requestMatchers(publicWebappPaths()).permitAll()
+            // the error page of a request that already passed (or was refused by) its own chain
+            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
             .anyRequest().access(loggedInToWebapp()))
         .exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
         .csrf(csrf -> csrf.disable())
