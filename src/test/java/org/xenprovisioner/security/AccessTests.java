@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.host.RealHost;
 
 /**
  * Nothing answers anonymously but the webapps' login pages and their assets; authorization is on,
@@ -59,6 +61,11 @@ class AccessTests {
     registry.add("spring.datasource.url", () -> "jdbc:h2:mem:access-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
     registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
     registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
   }
 
   @Test
