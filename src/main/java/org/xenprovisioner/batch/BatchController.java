@@ -5,10 +5,12 @@ import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -52,18 +54,29 @@ class BatchController {
       throw new BatchProblem(HttpStatus.PAYLOAD_TOO_LARGE,
           "The VM list is larger than " + maxBodyBytes + " bytes (provisioner.max-body-bytes)");
     }
-    return ResponseEntity.status(HttpStatus.CREATED).body(batches.submit(body, name, caller.getName()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(batches.submit(body, name, caller.getName(), groups(caller)));
   }
 
+  /** Newest first; {@code ?state=} keeps only batches in that state (extends the contract). */
   @GetMapping
-  List<BatchSummary> list() {
-    return history.list();
+  List<BatchSummary> list(@RequestParam(required = false) BatchState state) {
+    List<BatchSummary> all = history.list();
+    return state == null ? all : all.stream().filter(batch -> batch.state() == state).toList();
   }
 
   @GetMapping("/{id}")
   ResponseEntity<BatchDetail> detail(@PathVariable String id) {
     return history.detail(id).map(ResponseEntity::ok)
         .orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
+  }
+
+  @GetMapping(value = "/{id}/audit.csv", produces = "text/csv")
+  ResponseEntity<String> auditCsv(@PathVariable String id) {
+    BatchDetail batch = history.detail(id).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
+    return ResponseEntity.ok()
+        .header("Content-Disposition", "attachment; filename=\"batch-" + id + "-audit.csv\"")
+        .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+        .body(AuditCsv.of(batch));
   }
 
   @PostMapping("/{id}/approval")

@@ -11,7 +11,15 @@ public record BatchDetail(@JsonUnwrapped BatchSummary summary, Date finishedAt, 
   public record Approval(String by, Date at, boolean approved, String comment) {
   }
 
+  /**
+   * One row of the list and what became of it; {@code steps} and {@code undone} (the compensation
+   * handlers that ran) extend the contract with the audit's timings.
+   */
   public record GuestStatus(int line, String hostname, String ip, String mac, String state, String image,
-                            String domainConfig, String error) {
+                            String domainConfig, String error, List<Activity> steps, List<Activity> undone) {
+  }
+
+  /** A step or undo handler that ran: BPMN activity id, its name, start, end and duration (null while running). */
+  public record Activity(String id, String name, Date start, Date end, Long durationMillis) {
   }
 }

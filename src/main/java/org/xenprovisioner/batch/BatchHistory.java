@@ -25,9 +25,11 @@ public class BatchHistory {
   private static final String[] GUEST_VARIABLES = {VAR_GUEST_INDEX, VAR_GUEST_STATE, VAR_GUEST_ERROR};
 
   private final HistoryService history;
+  private final GuestActivities activities;
 
-  BatchHistory(HistoryService history) {
+  BatchHistory(HistoryService history, GuestActivities activities) {
     this.history = history;
+    this.activities = activities;
   }
 
   public List<BatchSummary> list() {
@@ -71,6 +73,7 @@ public class BatchHistory {
       }
     }
     Map<Integer, Map<String, Object>> byIndex = guestScopes(guestVariables).getOrDefault(instance.getId(), Map.of());
+    Map<Integer, GuestActivities.Ran> ran = activities.of(instance, guestVariables);
     int[] outcome = new int[2];
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     byte[] csv = (byte[]) batch.get(VAR_VM_LIST);
@@ -84,7 +87,9 @@ public class BatchHistory {
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), state,
           path(batch, VAR_IMAGE_DIR, guest.hostname() + ".img"),
           path(batch, VAR_XEN_CONFIG_DIR, guest.hostname() + ".cfg"),
-          (String) scope.get(VAR_GUEST_ERROR)));
+          (String) scope.get(VAR_GUEST_ERROR),
+          ran.getOrDefault(index, GuestActivities.Ran.NOTHING).steps(),
+          ran.getOrDefault(index, GuestActivities.Ran.NOTHING).undone()));
     }
     BatchDetail.Approval approval = batch.get(VAR_APPROVED) instanceof Boolean approved
         ? new BatchDetail.Approval((String) batch.get(VAR_APPROVED_BY), (Date) batch.get(VAR_APPROVED_AT), approved,

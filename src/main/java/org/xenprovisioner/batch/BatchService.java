@@ -55,7 +55,7 @@ public class BatchService {
    * Validates the list and starts the batch, waiting for approval. Synchronized so two lists
    * submitted at once cannot both claim the same guest.
    */
-  public synchronized BatchSubmitted submit(byte[] csv, String name, String user) {
+  public synchronized BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
     Path baseImage = usableBaseImage();
     Path imageDir = usableDirectory("provisioner.image-dir", properties.imageDir());
     Path xenConfigDir = usableDirectory("provisioner.xen-config-dir", properties.xenConfigDir());
@@ -75,7 +75,9 @@ public class BatchService {
     variables.put(VAR_IMAGE_DIR, imageDir.toString());
     variables.put(VAR_XEN_CONFIG_DIR, xenConfigDir.toString());
     variables.put(VAR_MOUNT_DIR, properties.mountDir().toAbsolutePath().normalize().toString());
-    identity.setAuthenticatedUserId(user);
+    variables.put(VAR_GUEST_TABLE, GuestTable.of(list, imageDir, xenConfigDir));
+    // with authorization on, the engine checks the operator's group grants (CREATE_INSTANCE)
+    identity.setAuthentication(user, groups);
     try {
       runtime.createProcessInstanceByKey(PROCESS_KEY).businessKey(id).setVariables(variables).execute();
     } finally {

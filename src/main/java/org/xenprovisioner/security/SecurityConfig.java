@@ -1,5 +1,6 @@
 package org.xenprovisioner.security;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
@@ -7,38 +8,62 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * {@code /api} and {@code /engine-rest} take HTTP Basic with the engine's users; the Camunda
- * webapps keep their own login and CSRF protection.
+ * Nothing answers anonymously but the webapps' login pages and their static assets.
+ * {@code /api}, the audit page and {@code /engine-rest} take HTTP Basic with the engine's users
+ * ({@code /api} and the audit page also read-only with a webapp login); the Camunda webapps keep
+ * their own session login and CSRF protection, behind a gate that answers {@code 401} to requests
+ * without that login.
  */
 @Configuration
 class SecurityConfig {
+
+  /** What the webapps' login pages load before anyone is logged in. */
+  private static final String[] WEBAPP_PUBLIC = {
+      "/", "/camunda", "/camunda/", "/camunda/app/**", "/camunda/lib/**", "/camunda/assets/**",
+      "/camunda/api/*/plugin/*/static/**",
+      "/camunda/api/admin/auth/user/*", "/camunda/api/admin/auth/user/*/login/*", "/camunda/api/admin/auth/user/*/logout",
+      "/camunda/api/engine/engine", "/camunda/api/engine/engine/"};
 
   @Bean
   @Order(1)
   SecurityFilterChain apiSecurity(HttpSecurity http, EngineUserAuthenticationProvider users) throws Exception {
     return http
-        .securityMatcher(new OrRequestMatcher(new AntPathRequestMatcher("/api/**"), new AntPathRequestMatcher("/engine-rest/**")))
+        .securityMatcher(new OrRequestMatcher(ant("/api/**"), ant("/engine-rest/**"), ant("/audit"), ant("/audit/**")))
         .authenticationProvider(users)
+        .addFilterAfter(new WebappSessionFilter(), BasicAuthenticationFilter.class)
         .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
         .httpBasic(basic -> basic.realmName("xen-provisioner"))
-        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // the webapps' session is read, never renewed here: a new id per request would strand parallel requests
+        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
+            .sessionFixation(fixation -> fixation.none()))
         .csrf(csrf -> csrf.disable())
         .build();
   }
 
-  /** Everything else (webapps, their login pages, static files) is guarded by the webapps themselves. */
   @Bean
   @Order(2)
   SecurityFilterChain webappSecurity(HttpSecurity http) throws Exception {
     return http
-        .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+        .authorizeHttpRequests(requests -> requests
+            .requestMatchers(publicWebappPaths()).permitAll()
+            // the error page of a request that already passed (or was refused by) its own chain
+            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+            .anyRequest().access(loggedInToWebapp()))
+        .exceptionHandling(errors -> errors.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
         .csrf(csrf -> csrf.disable())
         .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()))
         .build();
@@ -53,5 +78,18 @@ class SecurityConfig {
     registration.setName("engine-rest-authentication");
     registration.setOrder(10);
     return registration;
+  }
+
+  private static RequestMatcher publicWebappPaths() {
+    return new OrRequestMatcher(java.util.Arrays.stream(WEBAPP_PUBLIC).map(SecurityConfig::ant).toArray(RequestMatcher[]::new));
+  }
+
+  /** Anonymous access is refused with 401; the webapps' own filters then decide what a logged-in user may do. */
+  private static AuthorizationManager<RequestAuthorizationContext> loggedInToWebapp() {
+    return (authentication, context) -> new AuthorizationDecision(WebappSession.user(context.getRequest()).isPresent());
+  }
+
+  private static RequestMatcher ant(String pattern) {
+    return new AntPathRequestMatcher(pattern);
   }
 }

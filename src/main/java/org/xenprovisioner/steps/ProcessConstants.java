@@ -26,6 +26,8 @@ public final class ProcessConstants {
   public static final String VAR_COMMENT = "comment";
   public static final String VAR_APPROVED_BY = "approvedBy";
   public static final String VAR_APPROVED_AT = "approvedAt";
+  /** Json rows the approval form's guest table shows (set at submission). */
+  public static final String VAR_GUEST_TABLE = "guestTable";
 
   /** Guest variables, local to one instance of the guest subprocess. */
   public static final String VAR_GUEST_INDEX = "guestIndex";

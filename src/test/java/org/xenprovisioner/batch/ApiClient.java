@@ -23,6 +23,22 @@ record ApiClient(int port) {
     return send(request(path, user).GET());
   }
 
+  /** A non-JSON answer (audit.csv) as status and text. */
+  String getText(String path, String user) {
+    try {
+      HttpResponse<String> response = HTTP.send(request(path, user).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   Reply post(String path, String user, String contentType, String body) {
     return send(request(path, user).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));

@@ -56,7 +56,7 @@ class BatchServiceTests {
     Path base = TestImages.lvmDisk(dir, true);
     byte[] csv = "web01,192.0.2.10,00:16:3e:00:00:01\n".getBytes(StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> service(base).submit(csv, "lvm", "olga"))
+    assertThatThrownBy(() -> service(base).submit(csv, "lvm", "olga", java.util.List.of("operators")))
         .isInstanceOfSatisfying(VmListRejectedException.class, e -> assertThat(e.errors().get(0).message())
             .startsWith("provisioner.base-image: image " + base)
             .contains("LVM2_member on partition 2", "LVM inside the image is not supported, because"));

@@ -110,6 +110,21 @@ class ProvisionBatchIntegrationTests {
     assertThat(guests.get("beta").get("state").asText()).isEqualTo("PROVISIONED");
     assertThat(guests.get("gamma").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(guests.get("gamma").get("error").asText()).contains("gamma").contains("mount point");
+    assertThat(guests.get("alpha").get("steps").findValuesAsText("id")).containsExactly("Task_ReadGuestInfo",
+        "Task_CopyBaseImage", "Task_MountImage", "Task_WriteGuestConfig", "Task_DetachImage", "Task_WriteDomainConfig");
+    assertThat(guests.get("alpha").get("steps").get(1).get("durationMillis").asLong()).isNotNegative();
+    assertThat(guests.get("alpha").get("undone")).isEmpty();
+    assertThat(guests.get("gamma").get("steps").findValuesAsText("id")).as("up to the step that failed")
+        .containsExactly("Task_ReadGuestInfo", "Task_CopyBaseImage", "Task_MountImage");
+    assertThat(guests.get("gamma").get("undone").findValuesAsText("id")).as("undo handlers that ran").contains("Task_DeleteImage");
+
+    String audit = api.getText("/api/batches/" + id + "/audit.csv", "arne");
+    assertThat(audit.lines().findFirst().orElseThrow()).startsWith("batch,name,batchState,submittedBy");
+    assertThat(audit.lines().filter(line -> line.contains(",alpha,") && line.contains(",step,"))).hasSize(6);
+    assertThat(audit.lines().filter(line -> line.contains(",gamma,") && line.contains(",undo,Task_DeleteImage,"))).hasSize(1);
+    assertThat(audit).contains(",arne,");
+    assertThat(api.get("/api/batches?state=COMPLETED_WITH_FAILURES", "arne").body().findValuesAsText("id")).contains(id);
+    assertThat(api.get("/api/batches?state=REJECTED", "arne").body().findValuesAsText("id")).doesNotContain(id);
 
     checkGuest("alpha", "192.168.50.11", "00:16:3e:50:00:11", "GATEWAY=192.168.50.1", "memory = 1024", "vcpus = 2");
     checkGuest("beta", "192.168.50.12", "00:16:3e:50:00:12", null, "memory = 768", "vcpus = 1");

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Benchmark: clone speed against cp --sparse=always, engine overhead per guest, a 1000-guest batch.
+# Usage (as root, from anywhere):   benchmark/run.sh [--quick]
+# Not part of the test suite. Prints one table per part; see docs/benchmarks.md for recorded figures.
+# Environment: BENCH_DIR (work dir, default a new dir under /var/tmp; images, base and cp copies
+# all live on its file system), BENCH_HEAP (default 512m).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+heap=${BENCH_HEAP:-512m}
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/xenprov-bench.XXXXXX)}
+port=18591
+app_pid=""
+sampler_pid=""
+
+[ "$(id -u)" = 0 ] || { echo "benchmark/run.sh: run as root (loop devices and mount)" >&2; exit 1; }
+for tool in curl python3 bc mkfs.ext4 losetup jstat; do
+  command -v "$tool" >/dev/null || { echo "benchmark/run.sh: $tool is missing" >&2; exit 1; }
+done
+
+cleanup() {
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  findmnt -rn -o TARGET | grep "^$work" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  losetup --list --noheadings --raw --output NAME,BACK-FILE | awk -v w="$work" 'index($2, w) == 1 {print $1}' \
+    | xargs -r -n1 losetup --detach 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '%s\n' "$*" >&2; }
+
+build() {
+  log "building the application jar"
+  (cd "$repo" && mvn -q -B -DskipTests package)
+  jar=$(ls "$repo"/target/xen-provisioner-*.jar | grep -v original | head -1)
+}
+
+# make_base NAME SIZE DATA_MIB: a sparse ext4 image with a RHEL-like /etc and DATA_MIB of incompressible data
+make_base() {
+  local name=$1 size=$2 data_mib=$3 tree="$work/tree-$1"
+  mkdir -p "$tree/etc/sysconfig/network-scripts" "$tree/var/lib/data"
+  echo "CentOS Linux release 7.9.2009 (Core)" > "$tree/etc/redhat-release"
+  echo "HOSTNAME=base" > "$tree/etc/sysconfig/network"
+  [ "$data_mib" -gt 0 ] && head -c "$((data_mib * 1024 * 1024))" /dev/urandom > "$tree/var/lib/data/blob"
+  truncate -s "$size" "$work/$name.img"
+  mkfs.ext4 -q -F -d "$tree" "$work/$name.img"
+  rm -rf "$tree"
+  echo "$work/$name.img"
+}
+
+allocated() { echo $(( $(stat -c '%b * %B' "$1") )); }
+
+# start_app BASE MAX_PARALLEL
+start_app() {
+  local base=$1 parallel=$2
+  mkdir -p "$work/images" "$work/xen" "$work/mnt" "$work/data"
+  password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  java -Xmx"$heap" -jar "$jar" \
+    --server.port=$port --server.address=127.0.0.1 \
+    --provisioner.base-image="$base" --provisioner.image-dir="$work/images" \
+    --provisioner.xen-config-dir="$work/xen" --provisioner.mount-dir="$work/mnt" \
+    --provisioner.data-dir="$work/data" --provisioner.max-parallel="$parallel" \
+    --provisioner.template-dir="$repo/config/templates" \
+    --spring.datasource.url="jdbc:h2:file:$work/data/bench-$RANDOM" \
+    "--provisioner.users[0].id=olga" "--provisioner.users[0].password=$password" "--provisioner.users[0].groups=operators" \
+    "--provisioner.users[1].id=arne" "--provisioner.users[1].password=$password" "--provisioner.users[1].groups=approvers" \
+    > "$work/app.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 120); do
+    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/batches" 2>/dev/null | grep -q 401; then
+      return 0
+    fi
+    sleep 1
+  done
+  log "the application did not start; see $work/app.log"; tail -20 "$work/app.log" >&2; exit 1
+}
+
+stop_app() {
+  kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
+  rm -rf "$work/images" "$work/xen" "$work/mnt" "$work/data"
+}
+
+# vm_list N: N guests in 10.0.0.0/8
+vm_list() {
+  python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("hostname,ip,mac")
+for i in range(n):
+    print(f"g{i:04d},10.{(i >> 16) & 255}.{(i >> 8) & 255}.{(i & 255) + 1 if (i & 255) < 254 else 1},00:16:3e:{(i >> 16) & 255:02x}:{(i >> 8) & 255:02x}:{i & 255:02x}")
+PY
+}
+
+# run_batch N: submits and approves N guests; prints "seconds_from_approval_to_end state"
+run_batch() {
+  local n=$1 id state
+  vm_list "$n" > "$work/list.csv"
+  id=$(curl -s -u "olga:$password" -H 'Content-Type: text/csv' --data-binary @"$work/list.csv" \
+        "http://127.0.0.1:$port/api/batches?name=bench-$n" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -s -o /dev/null -u "arne:$password" -H 'Content-Type: application/json' -d '{"approved": true}' \
+       "http://127.0.0.1:$port/api/batches/$id/approval"
+  while :; do
+    sleep 1
+    state=$(curl -s -u "arne:$password" "http://127.0.0.1:$port/api/batches" \
+            | python3 -c "import json,sys; print([b['state'] for b in json.load(sys.stdin) if b['id']=='$id'][0])")
+    case $state in COMPLETED*) break ;; esac
+  done
+  curl -s -u "arne:$password" "http://127.0.0.1:$port/api/batches/$id" | python3 -c '
+import json, sys
+from datetime import datetime
+b = json.load(sys.stdin)
+t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+seconds = (t(b["finishedAt"]) - t(b["approval"]["at"])).total_seconds()
+print("%.2f %s %d" % (seconds, b["state"], b["provisioned"]))'
+}
+
+# peak heap in MiB of the app, sampled every 500 ms by jstat into a file
+start_heap_sampler() {
+  : > "$work/heap"
+  (while kill -0 "$app_pid" 2>/dev/null; do
+     jstat -gc "$app_pid" 2>/dev/null | awk 'NR==2 {printf "%d\n", ($3+$4+$6+$8)/1024}' >> "$work/heap"
+     sleep 0.5
+   done) &
+  sampler_pid=$!
+}
+peak_heap() { kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""; sort -n "$work/heap" | tail -1; }
+
+build
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(findmnt -n -o FSTYPE --target "$work") at $work, $(uname -r)"
+echo "java: $(java -version 2>&1 | head -1), heap -Xmx$heap"
+
+# 1. Clone-bound batch against sequential cp
+guests=6; big_size=8G; big_data=600
+$quick && { big_size=1G; big_data=100; }
+base=$(make_base big "$big_size" "$big_data")
+sync
+mkdir -p "$work/cp"
+start=$(date +%s.%N)
+for i in $(seq 1 $guests); do cp --sparse=always "$base" "$work/cp/$i.img"; done
+sync
+cp_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+rm -rf "$work/cp"; sync
+start_app "$base" 2
+read -r batch_seconds batch_state provisioned < <(run_batch $guests)
+sync
+base_alloc=$(allocated "$base")
+max_clone_alloc=0
+for img in "$work"/images/*.img; do a=$(allocated "$img"); [ "$a" -gt "$max_clone_alloc" ] && max_clone_alloc=$a; done
+stop_app
+echo
+echo "## Clone-bound: $guests guests from a $big_size base holding ${big_data} MiB"
+printf '%-44s %10s\n' "batch (approval to $batch_state, $provisioned provisioned)" "${batch_seconds} s"
+printf '%-44s %10s\n' "$guests x cp --sparse=always" "$(printf %.2f "$cp_seconds") s"
+printf '%-44s %10s\n' "ratio batch / cp (target <= 1.1)" "$(echo "scale=3; $batch_seconds / $cp_seconds" | bc)"
+printf '%-44s %10s\n' "base allocated" "$((base_alloc / 1048576)) MiB"
+printf '%-44s %10s\n' "largest clone allocated (target <= base)" "$((max_clone_alloc / 1048576)) MiB"
+rm -f "$base"
+
+# 2. Engine overhead per guest on a tiny base
+tiny=$(make_base tiny 64M 0)
+sizes="30 300"; parallels="1 2 4"
+$quick && { sizes="30"; parallels="2"; }
+echo
+echo "## Engine overhead: seconds per guest, tiny base (64 MiB, $(( $(allocated "$tiny") / 1024 )) KiB allocated); target <= 0.2"
+printf '%-14s' "guests"; for p in $parallels; do printf '%16s' "max-parallel $p"; done; echo
+for n in $sizes; do
+  printf '%-14s' "$n"
+  for p in $parallels; do
+    start_app "$tiny" "$p"
+    read -r seconds state provisioned < <(run_batch "$n")
+    stop_app
+    printf '%16s' "$(echo "scale=3; $seconds / $n" | bc)"
+  done
+  echo
+done
+
+# 3. Scale: one 1000-guest batch, default max-parallel, peak heap
+n=1000; $quick && n=100
+start_app "$tiny" 2
+start_heap_sampler
+read -r seconds state provisioned < <(run_batch $n)
+heap_peak=$(peak_heap)
+stop_app
+echo
+echo "## Scale: $n guests, tiny base, max-parallel 2, -Xmx$heap"
+printf '%-44s %10s\n' "wall time (approval to $state, $provisioned provisioned)" "$seconds s"
+printf '%-44s %10s\n' "seconds per guest" "$(echo "scale=3; $seconds / $n" | bc)"
+printf '%-44s %10s\n' "peak heap used (target <= 512 MiB)" "$heap_peak MiB"

@@ -1,0 +1,16 @@
+package org.xenprovisioner.demo;
+
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** {@code provisioner.demo.*}: what the demo profile submits, and who submits and approves it (engine ids: letters and digits). */
+@Validated
+@ConfigurationProperties(prefix = "provisioner.demo")
+record DemoProperties(
+    @NotNull @DefaultValue("config/vm_list.csv") Path vmList,
+    @NotNull @DefaultValue("operator") String operator,
+    @NotNull @DefaultValue("approver") String approver) {
+}

@@ -1,0 +1,175 @@
+package org.xenprovisioner.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.host.TestImages;
+
+/**
+ * The operator surface end to end in a real headless chromium: an approver logs in to Tasklist,
+ * sees the guest table in the approval form, approves; the batch provisions real images; the
+ * audit page (same browser, same login) then shows the batch, who approved it and each guest's
+ * outcome and steps. Screenshots land in target/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ApprovalInTasklistBrowserTests {
+
+  private static Path root;
+
+  @LocalServerPort
+  private int port;
+
+  /** Unique per test context (several contexts live in one JVM), so the webapps' URLs carry it. */
+  @Autowired
+  private ProcessEngine engine;
+
+  @BeforeAll
+  static void prepare() throws IOException {
+    Browser.assumeUsable();
+    RealHost.assumeLoopDevicesUsable();
+    root = Files.createTempDirectory("xenprov-browser-");
+    for (String dir : new String[] {"base", "images", "xen", "mnt", "data", "chromium"}) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    TestImages.rhelBase(root.resolve("base"));
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("provisioner.base-image", () -> root.resolve("base/base.img").toString());
+    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
+    registry.add("provisioner.users[0].id", () -> "olga");
+    registry.add("provisioner.users[0].password", () -> "olga-secret");
+    registry.add("provisioner.users[0].groups", () -> "operators");
+    registry.add("provisioner.users[1].id", () -> "arne");
+    registry.add("provisioner.users[1].password", () -> "arne-secret");
+    registry.add("provisioner.users[1].groups", () -> "approvers");
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:browser-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+  }
+
+  @Test
+  void approverSeesGuestTableApprovesInTasklistAndAuditPageShowsOutcomes() throws Exception {
+    ApiClient api = new ApiClient(port);
+    String csv = """
+        hostname,ip,mac,memory,vcpus
+        shop01,192.168.70.11,00:16:3e:70:00:11,1024,2
+        shop02,192.168.70.12,00:16:3e:70:00:12,768,1
+        """;
+    ApiClient.Reply submitted = api.post("/api/batches?name=shop-tier", "olga", "text/csv", csv);
+    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
+    String id = submitted.body().get("id").asText();
+
+    ChromeDriver browser = Browser.start(root.resolve("chromium"));
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+      logInToTasklist(browser, wait, "arne", "arne-secret");
+
+      WebElement task = wait.until(ExpectedConditions.elementToBeClickable(
+          By.xpath("//ol[contains(@class,'tasks-list')]//h4[contains(@class,'task')]/a[normalize-space(.)='Approve batch']")));
+      task.click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.claim"))).click();
+
+      WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".fjs-table")));
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".fjs-table-body .fjs-table-tr"), 2));
+      List<String> headers = table.findElements(By.cssSelector(".fjs-table-th")).stream().map(WebElement::getText).toList();
+      assertThat(String.join("|", headers)).contains("Host name", "IP", "MAC", "Memory", "vCPUs", "Image", "Domain config");
+      String rows = table.findElement(By.cssSelector(".fjs-table-body")).getText();
+      assertThat(rows).contains("shop01", "192.168.70.11", "00:16:3e:70:00:11", "1024", "shop02", "768",
+          root.resolve("images").toAbsolutePath() + "/shop01.img", root.resolve("xen").toAbsolutePath() + "/shop02.cfg");
+      String form = browser.findElement(By.cssSelector(".fjs-container")).getText();
+      assertThat(form).contains("shop-tier", "olga", "2 guests");
+
+      browser.findElement(By.xpath("//label[normalize-space(.)='Approve']//input[@type='radio'] | "
+          + "//input[@type='radio'][following-sibling::*[normalize-space(.)='Approve'] or ../label[normalize-space(.)='Approve']]"))
+          .click();
+      browser.findElement(By.cssSelector(".fjs-container textarea")).sendKeys("looks right");
+      // leave the text area first: its change event re-renders the buttons, which would swallow the click
+      browser.findElement(By.cssSelector(".fjs-container h3")).click();
+      Browser.screenshot(browser, "tasklist-approval-form");
+      WebElement complete = browser.findElement(By.cssSelector("button.btn-primary[ng-click='complete()']"));
+      browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", complete);
+      wait.until(ExpectedConditions.elementToBeClickable(complete)).click();
+      wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".fjs-table")));
+
+      JsonNode batch = waitUntilFinished(api, id);
+      assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
+      assertThat(batch.get("approval").get("by").asText()).isEqualTo("arne");
+      assertThat(batch.get("approval").get("comment").asText()).isEqualTo("looks right");
+
+      browser.get("http://localhost:" + port + "/audit/");
+      WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-batch='" + id + "']")));
+      assertThat(row.getText()).contains("shop-tier", "COMPLETED", "olga", "arne");
+      Browser.screenshot(browser, "audit-batches");
+      row.findElement(By.tagName("a")).click();
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "batch"));
+      for (String hostname : List.of("shop01", "shop02")) {
+        String guest = browser.findElement(By.cssSelector("tr[data-hostname='" + hostname + "']")).getText();
+        assertThat(guest).contains("PROVISIONED", "Read guest info", "Copy base image", "Write Xen domain config");
+      }
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='Decided by']")).getText()).isEqualTo("arne");
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='Submitted by']")).getText()).isEqualTo("olga");
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='Comment']")).getText()).isEqualTo("looks right");
+      Browser.screenshot(browser, "audit-batch-detail");
+    } catch (RuntimeException | AssertionError e) {
+      Browser.screenshot(browser, "failure");
+      Files.writeString(Browser.SCREENSHOTS.resolve("failure.html"), browser.getPageSource());
+      throw e;
+    } finally {
+      browser.quit();
+    }
+    assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
+    assertThat(RealHost.mountsUnder(root)).isEmpty();
+  }
+
+  private void logInToTasklist(ChromeDriver browser, WebDriverWait wait, String user, String password) {
+    browser.get("http://localhost:" + port + "/camunda/app/tasklist/" + engine.getName() + "/");
+    WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("form[name='signinForm'] input[type='text']")));
+    name.sendKeys(user);
+    browser.findElement(By.cssSelector("form[name='signinForm'] input[type='password']")).sendKeys(password);
+    browser.findElement(By.cssSelector("form[name='signinForm'] button[type='submit']")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("form[name='signinForm']")));
+  }
+
+  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
+      if (batch.get("state").asText().startsWith("COMPLETED")) {
+        return batch;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
+  }
+}

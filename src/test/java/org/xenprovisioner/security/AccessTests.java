@@ -1,0 +1,163 @@
+package org.xenprovisioner.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.host.RealHost;
+
+/**
+ * Nothing answers anonymously but the webapps' login pages and their assets; authorization is on,
+ * so the engine REST API shows each group only what it may see, and four eyes holds there too.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AccessTests {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static Path root;
+
+  @LocalServerPort
+  private int port;
+
+  @Autowired
+  private ProcessEngine engine;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws IOException {
+    root = Files.createTempDirectory("xenprov-access-");
+    Files.createDirectories(root.resolve("images"));
+    Files.createDirectories(root.resolve("xen"));
+    Files.writeString(root.resolve("base.img"), "not provisioned in this test");
+    registry.add("provisioner.base-image", () -> root.resolve("base.img").toString());
+    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
+    registry.add("provisioner.users[0].id", () -> "olga");
+    registry.add("provisioner.users[0].password", () -> "olga-secret");
+    registry.add("provisioner.users[0].groups", () -> "operators");
+    registry.add("provisioner.users[1].id", () -> "arne");
+    registry.add("provisioner.users[1].password", () -> "arne-secret");
+    registry.add("provisioner.users[1].groups", () -> "approvers");
+    registry.add("provisioner.users[2].id", () -> "paula");
+    registry.add("provisioner.users[2].password", () -> "paula-secret");
+    registry.add("provisioner.users[2].groups", () -> "operators,approvers");
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:access-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+    registry.add("camunda.bpm.job-execution.enabled", () -> "false");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
+  }
+
+  @Test
+  void everyPathButTheLoginPagesAnswers401Anonymously() {
+    String engineName = engine.getName();
+    for (String path : new String[] {"/api/batches", "/api/batches/x", "/api/batches/x/audit.csv", "/engine-rest/engine/" + engine.getName() + "/user",
+        "/engine-rest/task", "/engine-rest/process-definition", "/engine-rest/engine", "/audit", "/audit/",
+        "/audit/index.html", "/audit/audit.js", "/camunda/api/engine/engine/" + engineName + "/task",
+        "/camunda/api/engine/engine/" + engineName + "/user", "/camunda/api/engine/engine/" + engineName + "/process-instance",
+        "/camunda/api/cockpit/plugin/base/" + engineName + "/process-definition/statistics",
+        "/camunda/api/tasklist/plugin/tasklistPlugins/" + engineName + "/x", "/camunda/api/admin/setup/" + engineName + "/user/create",
+        "/error", "/actuator", "/no/such/path", "/index.html", "/camunda/favicon.ico"}) {
+      assertThat(status("GET", path, null, null)).as("GET %s", path).isEqualTo(401);
+    }
+    assertThat(status("POST", "/api/batches", null, "x")).isEqualTo(401);
+    assertThat(status("POST", "/engine-rest/process-definition/key/provision-batch/start", null, "{}")).isEqualTo(401);
+    assertThat(status("POST", "/camunda/api/admin/setup/" + engineName + "/user/create", null, "{}")).isEqualTo(401);
+  }
+
+  @Test
+  void loginPagesAndTheirAssetsStayPublic() {
+    assertThat(status("GET", "/camunda/app/tasklist/" + engine.getName() + "/", null, null)).isEqualTo(200);
+    assertThat(status("GET", "/camunda/app/cockpit/" + engine.getName() + "/", null, null)).isEqualTo(200);
+    assertThat(status("GET", "/camunda/lib/deps.js", null, null)).isEqualTo(200);
+  }
+
+  @Test
+  void webappLoginReadsTheAuditPageAndApiButCannotWriteWithTheCookieAlone() throws Exception {
+    CookieManager cookies = new CookieManager();
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+    // as Tasklist does: a first page view hands out the webapps' CSRF token
+    browser.send(HttpRequest.newBuilder(uri("/camunda/app/tasklist/" + engine.getName() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+    String csrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+        .findFirst().orElseThrow().getValue();
+    HttpResponse<String> login = browser.send(HttpRequest.newBuilder(uri("/camunda/api/admin/auth/user/" + engine.getName() + "/login/tasklist"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", csrf)
+        .POST(HttpRequest.BodyPublishers.ofString("username=arne&password=arne-secret")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    assertThat(browser.send(HttpRequest.newBuilder(uri("/audit/index.html")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+    assertThat(browser.send(HttpRequest.newBuilder(uri("/api/batches")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+    assertThat(browser.send(HttpRequest.newBuilder(uri("/api/batches/x/approval")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"approved\":true}")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).as("writes need HTTP Basic").isEqualTo(401);
+  }
+
+  @Test
+  void engineRestShowsEachGroupOnlyWhatItMayAndKeepsFourEyes() throws Exception {
+    String csv = "hostname,ip,mac\nacc01,10.9.0.1,00:16:3e:09:00:01\n";
+    assertThat(status("POST", "/api/batches?name=access", "paula", csv)).isEqualTo(201);
+    assertThat(body("GET", "/engine-rest/engine/" + engine.getName() + "/task?taskDefinitionKey=approve-batch", "olga", null)).as("operators see no tasks").isEqualTo("[]");
+    String tasks = body("GET", "/engine-rest/engine/" + engine.getName() + "/task?taskDefinitionKey=approve-batch", "arne", null);
+    assertThat(tasks).contains("\"name\":\"Approve batch\"");
+    String taskId = tasks.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
+    assertThat(body("GET", "/engine-rest/engine/" + engine.getName() + "/user", "olga", null)).doesNotContain("\"id\":\"arne\"");
+    assertThat(status("POST", "/engine-rest/engine/" + engine.getName() + "/task/" + taskId + "/complete", "olga",
+        "{\"variables\":{\"approved\":{\"value\":true}}}")).as("operators cannot work the task").isEqualTo(403);
+
+    String selfApproval = body("POST", "/engine-rest/engine/" + engine.getName() + "/task/" + taskId + "/complete", "paula",
+        "{\"variables\":{\"approved\":{\"value\":true}}}");
+    assertThat(selfApproval).contains("four eyes");
+    assertThat(engine.getTaskService().createTaskQuery().taskId(taskId).count()).as("the task is still open").isEqualTo(1);
+  }
+
+  private int status(String method, String path, String user, String body) {
+    return send(method, path, user, body).statusCode();
+  }
+
+  private String body(String method, String path, String user, String body) {
+    return send(method, path, user, body).body();
+  }
+
+  private HttpResponse<String> send(String method, String path, String user, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", path.startsWith("/api/batches") && body != null && !path.contains("approval") ? "text/csv" : "application/json");
+    if (user != null) {
+      request.header("Authorization", "Basic " + Base64.getEncoder()
+          .encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://localhost:" + port + path);
+  }
+}
