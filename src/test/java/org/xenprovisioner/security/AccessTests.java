@@ -43,8 +43,9 @@ class AccessTests {
     root = Files.createTempDirectory("xenprov-access-");
     Files.createDirectories(root.resolve("images"));
     Files.createDirectories(root.resolve("xen"));
-    Files.writeString(root.resolve("base.img"), "not provisioned in this test");
-    registry.add("provisioner.base-image", () -> root.resolve("base.img").toString());
+    // submission inspects the base image (partitions, LVM), so it must be a real file system image
+    Path base = org.xenprovisioner.host.TestImages.rhelBase(root);
+    registry.add("provisioner.base-image", base::toString);
     registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
     registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
     registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
