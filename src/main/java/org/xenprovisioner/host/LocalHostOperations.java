@@ -38,8 +38,17 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
+  public void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner) {
+    if (!Ownership.isOwnedBy(image, owner)) {
+      BaseImageFingerprint.check(baseImage, fingerprint);
+    }
+  }
+
+  @Override
   public void copyBaseImage(Path baseImage, Path image, String owner) {
     if (Ownership.isOwnedBy(image, owner)) {
+      // done before a crash or a lost commit; the part file is a second link to it if the crash came before its removal
+      SparseImageCloner.deleteQuietly(SparseImageCloner.partFile(image, owner));
       return;
     }
     cloner.copy(baseImage, image, owner);
@@ -66,6 +75,9 @@ class LocalHostOperations implements HostOperations {
 
   @Override
   public void writeGuestFiles(Path mountPoint, Guest guest, Path image) {
+    // After a restart the mount of step 3 is gone (the startup reconciler released it): mount again
+    // (a no-op when still mounted), so the files always land inside the image, never in the bare mount point.
+    mounter.mount(image, mountPoint);
     guestFiles.write(mountPoint, guest, image);
   }
 
@@ -77,6 +89,7 @@ class LocalHostOperations implements HostOperations {
   @Override
   public void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner) {
     if (Ownership.isOwnedBy(domainConfig, owner)) {
+      SparseImageCloner.deleteQuietly(DomainConfigWriter.temporaryFile(domainConfig, owner));
       return;
     }
     domainConfigs.write(domainConfig, guest, image, owner);

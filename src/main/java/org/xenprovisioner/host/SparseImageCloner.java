@@ -26,15 +26,16 @@ class SparseImageCloner {
 
   /** Copies into a hidden part file, then links it into place: a reader never sees a half-written image. */
   void copy(Path base, Path image, String owner) {
+    Path part = partFile(image, owner);
+    // a copy cut short by a crash left its part file: remove it before anything can refuse the copy
+    deleteQuietly(part);
     if (!Files.isRegularFile(base)) {
       throw new HostOperationException("base image " + base + " does not exist or is not a regular file");
     }
     if (Files.exists(image, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new HostOperationException("image " + image + " already exists; it is never overwritten");
     }
-    Path part = partFile(image);
     try {
-      Files.deleteIfExists(part);
       runner.run(new Command(java.util.List.of("cp", "--sparse=always", "--reflink=auto", "--",
           base.toString(), part.toString()), timeout));
       Ownership.mark(part, owner);
@@ -48,11 +49,12 @@ class SparseImageCloner {
     }
   }
 
-  static Path partFile(Path image) {
-    return image.resolveSibling("." + image.getFileName() + ".part");
+  /** The owner's own part file: a second batch copying the same guest at the same moment never shares it. */
+  static Path partFile(Path image, String owner) {
+    return image.resolveSibling("." + image.getFileName() + "." + Ownership.token(owner) + ".part");
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {

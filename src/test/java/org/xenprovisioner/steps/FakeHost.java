@@ -51,6 +51,11 @@ class FakeHost implements HostOperations {
     record("check", image);
   }
 
+  /** Not recorded: the process tests assert the six steps' calls; the real check is tested on real images. */
+  @Override
+  public void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner) {
+  }
+
   @Override
   public void copyBaseImage(Path baseImage, Path image, String owner) {
     record("copy", image);
