@@ -13,6 +13,30 @@ public final class TestImages {
 
   /** A 64 MiB sparse ext4 image holding a RHEL-like /etc and 2 MiB of data. */
   public static Path rhelBase(Path dir) throws IOException {
+    return rhelBase(dir, 64, 0);
+  }
+
+  /**
+   * A sparse ext4 image of {@code imageMiB} with the RHEL-like tree plus {@code extraDataMiB} of
+   * random data (so a copy really reads and writes that much), built in {@code dir} as base.img.
+   */
+  public static Path rhelBase(Path dir, int imageMiB, int extraDataMiB) throws IOException {
+    Path tree = dir.resolve("tree");
+    if (extraDataMiB > 0) {
+      Files.createDirectories(tree.resolve("var/lib/bulk"));
+      byte[] chunk = new byte[1024 * 1024];
+      Random random = new Random(7);
+      try (var out = Files.newOutputStream(tree.resolve("var/lib/bulk/bulk.bin"))) {
+        for (int i = 0; i < extraDataMiB; i++) {
+          random.nextBytes(chunk);
+          out.write(chunk);
+        }
+      }
+    }
+    return rhelTree(dir, imageMiB);
+  }
+
+  private static Path rhelTree(Path dir, int imageMiB) throws IOException {
     Path tree = dir.resolve("tree");
     write(tree.resolve("etc/redhat-release"), "CentOS Linux release 7.9.2009 (Core)\n");
     write(tree.resolve("etc/hostname"), "base\n");
@@ -27,8 +51,34 @@ public final class TestImages {
     Files.createDirectories(tree.resolve("var/lib/app"));
     Files.write(tree.resolve("var/lib/app/data.bin"), data);
     Path image = dir.resolve("base.img");
-    RealHost.run("truncate", "-s", "64M", image.toString());
+    Files.deleteIfExists(image);
+    RealHost.run("truncate", "-s", imageMiB + "M", image.toString());
     RealHost.run("mkfs.ext4", "-q", "-F", "-L", "base", "-d", tree.toString(), image.toString());
+    return image;
+  }
+
+  /**
+   * A base image whose file system is full to the last block (no reserved blocks either): the
+   * guest's files cannot be written into a copy of it.
+   */
+  public static Path fullRhelBase(Path dir, Path mountPoint) throws IOException {
+    Path image = rhelTree(dir, 16);
+    RealHost.run("tune2fs", "-m", "0", image.toString());
+    Files.createDirectories(mountPoint);
+    RealHost.run("mount", "-o", "loop", image.toString(), mountPoint.toString());
+    try {
+      try (var out = Files.newOutputStream(mountPoint.resolve("filler"))) {
+        byte[] chunk = new byte[64 * 1024];
+        while (true) {
+          out.write(chunk);
+        }
+      } catch (IOException full) {
+        // "No space left on device": what we wanted
+      }
+      RealHost.run("sync", "-f", mountPoint.resolve("filler").toString());
+    } finally {
+      RealHost.run("umount", "-d", mountPoint.toString());
+    }
     return image;
   }
 
