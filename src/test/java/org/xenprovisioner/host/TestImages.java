@@ -22,6 +22,7 @@ public final class TestImages {
    */
   public static Path rhelBase(Path dir, int imageMiB, int extraDataMiB) throws IOException {
     Path tree = dir.resolve("tree");
+    deleteTree(tree);
     if (extraDataMiB > 0) {
       Files.createDirectories(tree.resolve("var/lib/bulk"));
       byte[] chunk = new byte[1024 * 1024];
@@ -62,24 +63,61 @@ public final class TestImages {
    * guest's files cannot be written into a copy of it.
    */
   public static Path fullRhelBase(Path dir, Path mountPoint) throws IOException {
+    deleteTree(dir.resolve("tree"));
     Path image = rhelTree(dir, 16);
     RealHost.run("tune2fs", "-m", "0", image.toString());
     Files.createDirectories(mountPoint);
     RealHost.run("mount", "-o", "loop", image.toString(), mountPoint.toString());
     try {
-      try (var out = Files.newOutputStream(mountPoint.resolve("filler"))) {
-        byte[] chunk = new byte[64 * 1024];
-        while (true) {
-          out.write(chunk);
+      // delayed allocation reserves more than it uses: fill, sync, and fill again until nothing is free
+      // (ext4 keeps a few clusters for metadata that data cannot use; statvfs counts them as free)
+      for (int round = 0; round < 5; round++) {
+        try (var out = Files.newOutputStream(mountPoint.resolve("filler" + round))) {
+          byte[] chunk = new byte[4096];
+          while (true) {
+            out.write(chunk);
+          }
+        } catch (IOException full) {
+          // "No space left on device": what we wanted
+        }
+        RealHost.run("sync", "-f", mountPoint.toString());
+      }
+      // small file systems have 1 KiB blocks: take the last ones with one-byte files
+      try {
+        for (int i = 0; i < 10_000; i++) {
+          Files.write(mountPoint.resolve("crumb" + i), new byte[1]);
         }
       } catch (IOException full) {
-        // "No space left on device": what we wanted
+        // no block left
       }
-      RealHost.run("sync", "-f", mountPoint.resolve("filler").toString());
+      RealHost.run("sync", "-f", mountPoint.toString());
+      Path probe = mountPoint.resolve("probe");
+      boolean written;
+      try {
+        Files.write(probe, new byte[1]);
+        RealHost.run("sync", "-f", probe.toString());
+        written = true;
+      } catch (IOException full) {
+        written = false;
+      }
+      Files.deleteIfExists(probe);
+      if (written) {
+        throw new IOException("could not fill " + image + ": a one-byte file still fits");
+      }
     } finally {
       RealHost.run("umount", "-d", mountPoint.toString());
     }
     return image;
+  }
+
+  private static void deleteTree(Path tree) throws IOException {
+    if (Files.exists(tree)) {
+      try (var files = Files.walk(tree)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   private static void write(Path file, String content) throws IOException {
