@@ -46,6 +46,11 @@ class BatchController {
     if (!groups(caller).contains(GROUP_OPERATORS)) {
       throw new BatchProblem(HttpStatus.FORBIDDEN, "User " + caller.getName() + " is not in group " + GROUP_OPERATORS);
     }
+    if (request.getContentLengthLong() > maxBodyBytes) {
+      // refused before reading: a client that sent "Expect: 100-continue" (curl does for large bodies) never sends it
+      throw new BatchProblem(HttpStatus.PAYLOAD_TOO_LARGE, "The VM list is " + request.getContentLengthLong()
+          + " bytes, larger than " + maxBodyBytes + " bytes (provisioner.max-body-bytes)");
+    }
     byte[] body;
     try (InputStream in = request.getInputStream()) {
       body = in.readNBytes(maxBodyBytes + 1);
@@ -96,6 +101,10 @@ class BatchController {
 
   @ExceptionHandler(BatchProblem.class)
   ResponseEntity<Map<String, Object>> problem(BatchProblem e) {
+    if (e.status() == HttpStatus.PAYLOAD_TOO_LARGE) {
+      // the unread rest of the body makes Tomcat close the connection: say so, so the client reads the answer first
+      return ResponseEntity.status(e.status()).header("Connection", "close").body(Map.of("error", e.getMessage()));
+    }
     return ResponseEntity.status(e.status()).body(Map.of("error", e.getMessage()));
   }
 

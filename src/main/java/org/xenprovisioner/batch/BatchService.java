@@ -21,6 +21,7 @@ import org.springframework.stereotype.Service;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.BaseImageInspector;
 import org.xenprovisioner.host.HostOperationException;
+import org.xenprovisioner.host.BaseImageFingerprint;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
@@ -72,6 +73,7 @@ public class BatchService {
     variables.put(VAR_VM_LIST, Variables.byteArrayValue(list.toCsvBytes()));
     variables.put(VAR_GUEST_COUNT, list.size());
     variables.put(VAR_BASE_IMAGE, baseImage.toString());
+    variables.put(VAR_BASE_IMAGE_FINGERPRINT, BaseImageFingerprint.of(baseImage));
     variables.put(VAR_IMAGE_DIR, imageDir.toString());
     variables.put(VAR_XEN_CONFIG_DIR, xenConfigDir.toString());
     variables.put(VAR_MOUNT_DIR, properties.mountDir().toAbsolutePath().normalize().toString());

@@ -21,7 +21,7 @@ class DomainConfigWriter {
 
   void write(Path domainConfig, Guest guest, Path image, String owner) {
     String content = templates.domainConfig(guest, image);
-    Path temporary = domainConfig.resolveSibling("." + domainConfig.getFileName() + ".xenprov");
+    Path temporary = temporaryFile(domainConfig, owner);
     try {
       Files.createDirectories(domainConfig.getParent());
       Files.writeString(temporary, content, StandardCharsets.UTF_8);
@@ -39,6 +39,11 @@ class DomainConfigWriter {
         // a later write of the same guest replaces it
       }
     }
+  }
+
+  /** The owner's own temporary file: two batches writing the same config at once never write into one file. */
+  static Path temporaryFile(Path domainConfig, String owner) {
+    return domainConfig.resolveSibling("." + domainConfig.getFileName() + "." + Ownership.token(owner) + ".xenprov");
   }
 
   void delete(Path domainConfig) {

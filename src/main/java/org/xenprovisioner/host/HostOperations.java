@@ -15,6 +15,13 @@ public interface HostOperations {
   /** Step 1: refuses a guest whose image or domain config appeared since the batch was submitted. */
   void checkGuestIsNew(Path image, Path domainConfig, String owner);
 
+  /**
+   * Before step 2: refuses a base image that was removed or changed since the batch was submitted
+   * ({@link BaseImageFingerprint}). Passes when the guest's own image already exists (a re-run
+   * after a crash), so a finished copy is never refused afterwards.
+   */
+  void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner);
+
   /** Step 2: a sparse copy of the base image, created atomically; an existing image is never overwritten. */
   default void copyBaseImage(Path baseImage, Path image, String owner) {
     copyBaseImage(baseImage, image, owner, CopyProgress.NONE);

@@ -40,8 +40,17 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
+  public void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner) {
+    if (!Ownership.isOwnedBy(image, owner)) {
+      BaseImageFingerprint.check(baseImage, fingerprint);
+    }
+  }
+
+  @Override
   public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
     if (Ownership.isOwnedBy(image, owner)) {
+      // done before a crash or a lost commit; the part file is a second link to it if the crash came before its removal
+      SparseImageCloner.deleteQuietly(SparseImageCloner.partFile(image, owner));
       return;
     }
     // checked at submission too; again here, since the base may have changed while the batch waited
@@ -70,6 +79,11 @@ class LocalHostOperations implements HostOperations {
 
   @Override
   public void writeGuestFiles(Path mountPoint, Guest guest, Path image) {
+    // After a restart the mount of step 3 is gone (the startup reconciler released it): mount again
+    // (a no-op when still mounted), so the files always land inside the image, never in the bare mount point.
+    if (!MountTable.read().isMountPoint(mountPoint)) {
+      mounter.mount(image, mountPoint, inspector.inspect(image));
+    }
     guestFiles.write(mountPoint, guest, image);
   }
 
@@ -81,6 +95,7 @@ class LocalHostOperations implements HostOperations {
   @Override
   public void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner) {
     if (Ownership.isOwnedBy(domainConfig, owner)) {
+      SparseImageCloner.deleteQuietly(DomainConfigWriter.temporaryFile(domainConfig, owner));
       return;
     }
     domainConfigs.write(domainConfig, guest, image, owner);

@@ -46,6 +46,29 @@ final class Ownership {
     }
   }
 
+  /** True when the file carries a mark of any batch: it was made by this product. */
+  static boolean hasMark(Path file) {
+    try {
+      UserDefinedFileAttributeView view = view(file);
+      return view != null && view.list().contains(ATTRIBUTE);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A short, file-name-safe token for an owner. Temporary files carry it, so two batches that
+   * create the same guest at the same moment never write into each other's temporary file.
+   */
+  static String token(String owner) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(owner.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
   private static UserDefinedFileAttributeView view(Path file) {
     return Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
   }

@@ -46,13 +46,15 @@ class SparseImageCloner {
 
   /** Copies into a hidden part file, then links it into place: a reader never sees a half-written image. */
   void copy(Path base, Path image, String owner, CopyProgress progress) {
+    Path part = partFile(image, owner);
+    // a copy cut short by a crash left its part file: remove it before anything can refuse the copy
+    deleteQuietly(part);
     if (!Files.isRegularFile(base)) {
       throw new HostOperationException("base image " + base + " does not exist or is not a regular file");
     }
     if (Files.exists(image, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new HostOperationException("image " + image + " already exists; it is never overwritten");
     }
-    Path part = partFile(image);
     long toCopy = allocatedBytes(base);
     reserve(base, image, toCopy);
     // one thread per copy: reports arrive in order, never in the caller's (the job's) transaction
@@ -62,7 +64,6 @@ class SparseImageCloner {
       return thread;
     });
     try {
-      Files.deleteIfExists(part);
       ScheduledFuture<?> reports = poller.scheduleWithFixedDelay(() -> report(progress, part, toCopy), 0,
           progressInterval.toMillis(), TimeUnit.MILLISECONDS);
       runner.run(new Command(List.of("cp", "--sparse=always", "--reflink=auto", "--",
@@ -147,11 +148,12 @@ class SparseImageCloner {
     }
   }
 
-  static Path partFile(Path image) {
-    return image.resolveSibling("." + image.getFileName() + ".part");
+  /** The owner's own part file: a second batch copying the same guest at the same moment never shares it. */
+  static Path partFile(Path image, String owner) {
+    return image.resolveSibling("." + image.getFileName() + "." + Ownership.token(owner) + ".part");
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {

@@ -49,7 +49,8 @@ public class VmListParser {
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(in, out, true);
     if (result.isError()) {
-      throw new VmListRejectedException(List.of(new VmListError(lineOfByte(body, in.position()), null,
+      int line = lineOfByte(body, in.position());
+      throw new VmListRejectedException(List.of(new VmListError(line, NonUtf8Column.find(body, line),
           "the VM list is not UTF-8 text (invalid byte sequence at byte " + (in.position() + 1) + ")")));
     }
     return parse(out.flip().toString());
@@ -89,7 +90,7 @@ public class VmListParser {
         }
       }
     } catch (IOException | UncheckedIOException e) {
-      errors.add(new VmListError(lines.lastLine(), null, "the VM list is not valid CSV: " + e.getMessage()));
+      errors.add(new VmListError(startLine(e, lines.lastLine()), null, "the VM list is not valid CSV: " + e.getMessage()));
     }
     if (errors.isEmpty() && guests.isEmpty()) {
       errors.add(new VmListError(1, null, "the VM list holds no guests"));
@@ -159,6 +160,12 @@ public class VmListParser {
       return null;
     }
     return new Guest(line, hostname, Fields.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
+  }
+
+  /** commons-csv names the line where the broken record (an unterminated quote) starts: the line to fix. */
+  private static int startLine(Exception e, int fallback) {
+    java.util.regex.Matcher start = java.util.regex.Pattern.compile("startline (\\d+)").matcher(String.valueOf(e.getMessage()));
+    return start.find() ? Integer.parseInt(start.group(1)) : fallback;
   }
 
   private static int lineOfByte(byte[] body, int position) {

@@ -2,6 +2,7 @@ package org.xenprovisioner.steps;
 
 import static org.xenprovisioner.steps.ProcessConstants.VAR_BASE_IMAGE;
 import static org.xenprovisioner.steps.ProcessConstants.VAR_COPY_PROGRESS;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_BASE_IMAGE_FINGERPRINT;
 
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -25,6 +26,10 @@ public class CopyBaseImageDelegate extends GuestStep {
 
   @Override
   void run(DelegateExecution execution, GuestVariables guest) {
+    Object fingerprint = execution.getVariable(VAR_BASE_IMAGE_FINGERPRINT);
+    if (fingerprint != null) {
+      host.checkBaseImage(guest.batchPath(VAR_BASE_IMAGE), (String) fingerprint, guest.image(), guest.owner());
+    }
     host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image(), guest.owner(),
         progress(execution.getProcessEngineServices().getRuntimeService(), execution.getId()));
   }

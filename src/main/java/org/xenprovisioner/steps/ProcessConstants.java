@@ -19,6 +19,8 @@ public final class ProcessConstants {
   public static final String VAR_VM_LIST = "vmList";
   public static final String VAR_GUEST_COUNT = "guestCount";
   public static final String VAR_BASE_IMAGE = "baseImage";
+  /** Identity of the base image at submission; a changed or removed base rolls the guest back. */
+  public static final String VAR_BASE_IMAGE_FINGERPRINT = "baseImageFingerprint";
   public static final String VAR_IMAGE_DIR = "imageDir";
   public static final String VAR_XEN_CONFIG_DIR = "xenConfigDir";
   public static final String VAR_MOUNT_DIR = "mountDir";

@@ -43,6 +43,6 @@ class LocalHostOperationsTests {
         .hasMessageContaining("LVM inside the image is not supported");
 
     assertThat(image).doesNotExist();
-    assertThat(SparseImageCloner.partFile(image)).doesNotExist();
+    assertThat(SparseImageCloner.partFile(image, "batch b, guest web01")).doesNotExist();
   }
 }

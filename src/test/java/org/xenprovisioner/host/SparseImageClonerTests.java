@@ -65,7 +65,7 @@ class SparseImageClonerTests {
           .hasMessageContaining("base image " + base + " holds " + (24 * MIB) + " bytes of data");
 
       assertThat(image).doesNotExist();
-      assertThat(SparseImageCloner.partFile(image)).doesNotExist();
+      assertThat(SparseImageCloner.partFile(image, "batch b, guest web01")).doesNotExist();
       assertThat(Files.getFileStore(small).getUsableSpace()).as("nothing was written").isEqualTo(freeBefore);
     } finally {
       RealHost.run("umount", small.toString());

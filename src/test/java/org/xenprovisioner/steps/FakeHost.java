@@ -58,6 +58,10 @@ class FakeHost implements HostOperations {
   final List<long[]> copyProgress = Collections.synchronizedList(new ArrayList<>());
   /** Runs inside the copy (on the job's thread) after the progress reports, before the step returns. */
   volatile Runnable duringCopy = () -> { };
+  /** Not recorded: the process tests assert the six steps' calls; the real check is tested on real images. */
+  @Override
+  public void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner) {
+  }
 
   @Override
   public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {

@@ -1,0 +1,196 @@
+package org.xenprovisioner.host;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.config.ProvisionerProperties;
+
+/**
+ * Runs once at start, before the job executor takes any job: releases what a previous run of the
+ * app left behind when it died (kill -9, power loss). It unmounts every mount under
+ * {@code provisioner.mount-dir}, detaches every loop device backed by a guest image in
+ * {@code provisioner.image-dir}, stops image copies still running for the dead app and removes
+ * its temporary files. The interrupted steps then run again from their last commit: each step
+ * and undo is idempotent, and the steps after "Attach and mount image" mount again when needed.
+ * Single node only: another live app on the same directories would lose its mounts.
+ */
+@Component
+public class StartupReconciler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StartupReconciler.class);
+  private static final Pattern PART_FILE = Pattern.compile("\\..+\\.img(\\.[0-9a-f]{12})?\\.part");
+  private static final Pattern CONFIG_TEMPORARY = Pattern.compile("\\..+\\.cfg(\\.[0-9a-f]{12})?\\.xenprov");
+  private static final Pattern LOOP_DEVICE = Pattern.compile("/dev/loop[0-9]+");
+  private static final String DELETED = " (deleted)";
+
+  private final CommandRunner runner;
+  private final Path imageDir;
+  private final Path xenConfigDir;
+  private final Path mountDir;
+  private final Duration timeout;
+
+  StartupReconciler(CommandRunner runner, ProvisionerProperties properties) {
+    this.runner = runner;
+    this.imageDir = properties.imageDir().toAbsolutePath().normalize();
+    this.xenConfigDir = properties.xenConfigDir().toAbsolutePath().normalize();
+    this.mountDir = properties.mountDir().toAbsolutePath().normalize();
+    this.timeout = properties.commandTimeout();
+  }
+
+  public void reconcile() {
+    stopOrphanedCopies();
+    unmountGuestMounts();
+    detachGuestLoopDevices();
+    removeEmptyMountPoints();
+    deleteTemporaryFiles(imageDir, PART_FILE);
+    deleteTemporaryFiles(xenConfigDir, CONFIG_TEMPORARY);
+  }
+
+  /** A cp started by the dead app still writes into a part file nobody will link; it only costs space and I/O. */
+  private void stopOrphanedCopies() {
+    ProcessHandle self = ProcessHandle.current();
+    ProcessHandle.allProcesses()
+        .filter(process -> process.pid() != self.pid())
+        .filter(process -> process.info().command().map(command -> command.endsWith("/cp")).orElse(false))
+        .filter(process -> process.info().arguments().map(this::isOurCopy).orElse(false))
+        .forEach(process -> {
+          LOG.warn("Stopping image copy pid {} left running by a previous run: {}", process.pid(),
+              process.info().commandLine().orElse("cp"));
+          process.destroyForcibly();
+        });
+  }
+
+  private boolean isOurCopy(String[] arguments) {
+    if (arguments.length < 2 || !List.of(arguments).contains("--sparse=always")) {
+      return false;
+    }
+    Path target = Path.of(arguments[arguments.length - 1]).toAbsolutePath().normalize();
+    return imageDir.equals(target.getParent()) && PART_FILE.matcher(target.getFileName().toString()).matches();
+  }
+
+  private void unmountGuestMounts() {
+    Path root = real(mountDir);
+    List<Path> points = MountTable.read().entries().stream().map(MountTable.Entry::mountPoint)
+        .filter(point -> point.startsWith(root) && !point.equals(root))
+        .distinct().sorted(Comparator.reverseOrder()).toList();
+    for (Path point : points) {
+      LOG.warn("Unmounting {}, left mounted by a previous run", point);
+      runLogged(Command.of(timeout, "umount", point.toString()));
+    }
+  }
+
+  private void detachGuestLoopDevices() {
+    CommandResult list = runner.run(Command.of(timeout, "losetup", "--list", "--noheadings", "--raw",
+        "--output", "NAME,BACK-FILE"));
+    for (String line : list.stdout().split("\n")) {
+      String[] fields = line.strip().split(" ", 2);
+      if (fields.length < 2 || !LOOP_DEVICE.matcher(fields[0]).matches()) {
+        continue;
+      }
+      String backing = unescape(fields[1]);
+      boolean deleted = backing.endsWith(DELETED);
+      Path file = Path.of(deleted ? backing.substring(0, backing.length() - DELETED.length()) : backing);
+      if (!imageDir.equals(file.getParent()) || !isGuestImage(file, deleted)) {
+        continue;
+      }
+      List<Path> mounted = MountTable.read().mountPointsOf(fields[0]);
+      if (!mounted.isEmpty()) {
+        LOG.warn("Leaving {} attached to {}: it is mounted at {}, outside {}", fields[0], file, mounted, mountDir);
+        continue;
+      }
+      LOG.warn("Detaching {} from {}, left attached by a previous run", fields[0], file);
+      runLogged(Command.of(timeout, "losetup", "--detach", fields[0]));
+    }
+  }
+
+  /** A failure here must not keep the app down: the guest's own step or undo retries and raises an incident. */
+  private void runLogged(Command command) {
+    try {
+      runner.run(command);
+    } catch (HostOperationException e) {
+      LOG.error("Could not release what a previous run left: {}", e.getMessage());
+    }
+  }
+
+  /** Ours when it carries a batch's mark; a deleted file cannot be asked, so its name must be a guest image's. */
+  private static boolean isGuestImage(Path file, boolean deleted) {
+    String name = file.getFileName().toString();
+    if (deleted) {
+      return name.endsWith(".img") || PART_FILE.matcher(name).matches();
+    }
+    return Ownership.hasMark(file);
+  }
+
+  private void removeEmptyMountPoints() {
+    if (!Files.isDirectory(mountDir)) {
+      return;
+    }
+    for (Path entry : list(mountDir)) {
+      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.deleteIfExists(entry);
+        } catch (IOException e) {
+          // not empty: not a mount point of ours
+        }
+      }
+    }
+  }
+
+  private static void deleteTemporaryFiles(Path dir, Pattern pattern) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    for (Path entry : list(dir)) {
+      if (pattern.matcher(entry.getFileName().toString()).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        LOG.warn("Deleting {}, left by an interrupted step", entry);
+        try {
+          Files.deleteIfExists(entry);
+        } catch (IOException e) {
+          throw new HostOperationException("cannot delete leftover temporary file " + entry + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static List<Path> list(Path dir) {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      stream.forEach(entries::add);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return entries;
+  }
+
+  private static Path real(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path;
+    }
+  }
+
+  /** losetup --raw writes unsafe characters of a path as \xHH. */
+  static String unescape(String field) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < field.length(); i++) {
+      if (field.startsWith("\\x", i) && i + 3 < field.length() && field.substring(i + 2, i + 4).matches("[0-9a-fA-F]{2}")) {
+        out.append((char) Integer.parseInt(field.substring(i + 2, i + 4), 16));
+        i += 3;
+      } else {
+        out.append(field.charAt(i));
+      }
+    }
+    return out.toString();
+  }
+}
