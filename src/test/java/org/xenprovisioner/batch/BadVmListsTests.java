@@ -41,7 +41,8 @@ class BadVmListsTests {
     for (String dir : new String[] {"base", "images", "xen", "mnt", "data"}) {
       Files.createDirectories(root.resolve(dir));
     }
-    Files.write(root.resolve("base/base.img"), new byte[4096]);
+    // submission inspects the base image, so it must be a real one (nothing is ever provisioned here)
+    org.xenprovisioner.host.TestImages.rhelBase(root.resolve("base"));
   }
 
   @AfterAll
