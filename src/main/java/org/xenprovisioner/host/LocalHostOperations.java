@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -20,6 +22,12 @@ class LocalHostOperations implements HostOperations {
   private final GuestFileWriter guestFiles;
   private final DomainConfigWriter domainConfigs;
   private final BaseImageInspector inspector;
+  /**
+   * Where the root file system lies in each image this JVM copied: a copy has its base's layout,
+   * so mounting it needs no second inspection (blkid, partx, debugfs). After a restart the map is
+   * empty and the image is inspected again.
+   */
+  private final Map<Path, RootFileSystem> layouts = new ConcurrentHashMap<>();
 
   LocalHostOperations(SparseImageCloner cloner, LoopMounter mounter, GuestFileWriter guestFiles,
                       DomainConfigWriter domainConfigs, BaseImageInspector inspector) {
@@ -54,8 +62,9 @@ class LocalHostOperations implements HostOperations {
       return;
     }
     // checked at submission too; again here, since the base may have changed while the batch waited
-    inspector.inspect(baseImage);
+    RootFileSystem root = inspector.inspect(baseImage);
     cloner.copy(baseImage, image, owner, progress);
+    layouts.put(image, root);
   }
 
   @Override
@@ -65,6 +74,7 @@ class LocalHostOperations implements HostOperations {
       return;
     }
     mounter.release(image, mountPoint);
+    layouts.remove(image);
     try {
       Files.deleteIfExists(image);
     } catch (IOException e) {
@@ -74,7 +84,12 @@ class LocalHostOperations implements HostOperations {
 
   @Override
   public String mountImage(Path image, Path mountPoint) {
-    return mounter.mount(image, mountPoint, inspector.inspect(image));
+    return mounter.mount(image, mountPoint, layout(image));
+  }
+
+  private RootFileSystem layout(Path image) {
+    RootFileSystem known = layouts.get(image);
+    return known != null ? known : inspector.inspect(image);
   }
 
   @Override
@@ -82,7 +97,7 @@ class LocalHostOperations implements HostOperations {
     // After a restart the mount of step 3 is gone (the startup reconciler released it): mount again
     // (a no-op when still mounted), so the files always land inside the image, never in the bare mount point.
     if (!MountTable.read().isMountPoint(mountPoint)) {
-      mounter.mount(image, mountPoint, inspector.inspect(image));
+      mounter.mount(image, mountPoint, layout(image));
     }
     guestFiles.write(mountPoint, guest, image);
   }
@@ -90,6 +105,7 @@ class LocalHostOperations implements HostOperations {
   @Override
   public void releaseImage(Path image, Path mountPoint) {
     mounter.release(image, mountPoint);
+    layouts.remove(image);
   }
 
   @Override
