@@ -65,21 +65,10 @@ class DebianDiskBatchIntegrationTests {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
+    TestApp.register(registry, () -> root);
     registry.add("provisioner.base-image", () -> baseImage.toString());
     registry.add("provisioner.guest-family", () -> "auto");
     registry.add("provisioner.copy-progress-interval", () -> "PT0.02S");
-    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
-    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
-    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
-    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
-    registry.add("provisioner.users[0].id", () -> "olga");
-    registry.add("provisioner.users[0].password", () -> "olga-secret");
-    registry.add("provisioner.users[0].groups", () -> "operators");
-    registry.add("provisioner.users[1].id", () -> "arne");
-    registry.add("provisioner.users[1].password", () -> "arne-secret");
-    registry.add("provisioner.users[1].groups", () -> "approvers");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:deb-it-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
   }
 
   @Test

@@ -59,20 +59,8 @@ class HostFaultsTests {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("provisioner.base-image", () -> root.resolve("base/base.img").toString());
-    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
-    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
-    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
-    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
+    TestApp.register(registry, () -> root);
     registry.add("provisioner.copy-timeout", () -> "PT5S");
-    registry.add("provisioner.users[0].id", () -> "olga");
-    registry.add("provisioner.users[0].password", () -> "olga-secret");
-    registry.add("provisioner.users[0].groups", () -> "operators");
-    registry.add("provisioner.users[1].id", () -> "arne");
-    registry.add("provisioner.users[1].password", () -> "arne-secret");
-    registry.add("provisioner.users[1].groups", () -> "approvers");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:faults-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
   }
 
   @AfterEach

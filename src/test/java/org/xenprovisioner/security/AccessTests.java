@@ -15,6 +15,7 @@ import java.util.Base64;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.xenprovisioner.batch.TestApp;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,22 +46,11 @@ class AccessTests {
     Files.createDirectories(root.resolve("xen"));
     // submission inspects the base image (partitions, LVM), so it must be a real file system image
     Path base = org.xenprovisioner.host.TestImages.rhelBase(root);
+    TestApp.register(registry, () -> root);
     registry.add("provisioner.base-image", base::toString);
-    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
-    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
-    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
-    registry.add("provisioner.data-dir", () -> root.resolve("data").toString());
-    registry.add("provisioner.users[0].id", () -> "olga");
-    registry.add("provisioner.users[0].password", () -> "olga-secret");
-    registry.add("provisioner.users[0].groups", () -> "operators");
-    registry.add("provisioner.users[1].id", () -> "arne");
-    registry.add("provisioner.users[1].password", () -> "arne-secret");
-    registry.add("provisioner.users[1].groups", () -> "approvers");
     registry.add("provisioner.users[2].id", () -> "paula");
     registry.add("provisioner.users[2].password", () -> "paula-secret");
     registry.add("provisioner.users[2].groups", () -> "operators,approvers");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:access-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
     registry.add("camunda.bpm.job-execution.enabled", () -> "false");
   }
 
