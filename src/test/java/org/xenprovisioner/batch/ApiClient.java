@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 
 /** A small HTTP client for the batch API, as curl would use it. */
@@ -68,5 +70,22 @@ record ApiClient(int port) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Polls the batch as the approver until it reaches a final COMPLETED* state; fails after three minutes. */
+  JsonNode waitUntilFinished(String id) throws InterruptedException {
+    return waitUntilFinished(id, Duration.ofMinutes(3));
+  }
+
+  JsonNode waitUntilFinished(String id, Duration limit) throws InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode batch = get("/api/batches/" + id, "arne").body();
+      if (batch.get("state").asText().startsWith("COMPLETED")) {
+        return batch;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("batch " + id + " did not finish within " + limit + ": " + get("/api/batches/" + id, "arne").body());
   }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +108,7 @@ class ApprovalInTasklistBrowserTests {
       wait.until(ExpectedConditions.elementToBeClickable(complete)).click();
       wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".fjs-table")));
 
-      JsonNode batch = waitUntilFinished(api, id);
+      JsonNode batch = api.waitUntilFinished(id);
       assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
       assertThat(batch.get("approval").get("by").asText()).isEqualTo("arne");
       assertThat(batch.get("approval").get("comment").asText()).isEqualTo("looks right");
@@ -149,15 +148,4 @@ class ApprovalInTasklistBrowserTests {
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("form[name='signinForm']")));
   }
 
-  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
-      if (batch.get("state").asText().startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
-  }
 }

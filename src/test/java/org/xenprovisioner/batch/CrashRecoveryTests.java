@@ -93,7 +93,7 @@ class CrashRecoveryTests {
     // the resumed steps may mount again at once, so ask the log what the start released
     String log = Files.readString(root.resolve("app-3.log"));
     leftMounted.forEach(point -> assertThat(log).contains("Unmounting " + point + ", left mounted by a previous run"));
-    JsonNode batch = waitUntilFinished(api, id, Duration.ofMinutes(3));
+    JsonNode batch = api.waitUntilFinished(id, Duration.ofMinutes(3));
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
     assertThat(batch.get("provisioned").asInt()).isEqualTo(GUESTS.size());
     for (String guest : GUESTS) {
@@ -177,18 +177,6 @@ class CrashRecoveryTests {
         + "; batches: " + api.get("/api/batches", "arne").body());
   }
 
-  private static JsonNode waitUntilFinished(ApiClient api, String id, Duration limit) throws InterruptedException {
-    Instant deadline = Instant.now().plus(limit);
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
-      if (batch.get("state").asText().startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("batch " + id + " did not finish within " + limit + " after the restart: "
-        + api.get("/api/batches/" + id, "arne").body());
-  }
 
   private static List<Path> partFiles() {
     try (Stream<Path> files = Files.list(root.resolve("images"))) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -94,7 +92,7 @@ class DebianDiskBatchIntegrationTests {
     try {
       assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
           .isEqualTo(200);
-      batch = waitUntilFinished(api, id);
+      batch = api.waitUntilFinished(id);
     } finally {
       watching.set(false);
       watcher.join();
@@ -145,15 +143,4 @@ class DebianDiskBatchIntegrationTests {
             "vif = [ 'mac=" + mac + ", bridge=xenbr0' ]");
   }
 
-  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
-      if (batch.get("state").asText().startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
-  }
 }

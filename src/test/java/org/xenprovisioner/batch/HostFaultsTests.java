@@ -199,7 +199,7 @@ class HostFaultsTests {
     assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
         .isEqualTo(200);
     whileRunning.check(api);
-    JsonNode batch = waitUntilFinished(api, id);
+    JsonNode batch = api.waitUntilFinished(id);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED_WITH_FAILURES");
     JsonNode guest = batch.get("guestList").get(0);
     assertThat(guest.get("state").asText()).isEqualTo("ROLLED_BACK");
@@ -221,17 +221,6 @@ class HostFaultsTests {
     throw new AssertionError("the newest batch never reached " + state);
   }
 
-  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
-      if (batch.get("state").asText().startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
-  }
 
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {

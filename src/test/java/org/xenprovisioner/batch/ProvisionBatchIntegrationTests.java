@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +84,7 @@ class ProvisionBatchIntegrationTests {
         "{\"approved\": true, \"comment\": \"go\"}");
     assertThat(approved.status()).as("%s", approved.body()).isEqualTo(200);
 
-    JsonNode batch = waitUntilFinished(api, id);
+    JsonNode batch = api.waitUntilFinished(id);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED_WITH_FAILURES");
     assertThat(batch.get("provisioned").asInt()).isEqualTo(2);
     assertThat(batch.get("rolledBack").asInt()).isEqualTo(1);
@@ -175,16 +173,4 @@ class ProvisionBatchIntegrationTests {
     }
   }
 
-  private static JsonNode waitUntilFinished(ApiClient api, String id) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = api.get("/api/batches/" + id, "arne").body();
-      String state = batch.get("state").asText();
-      if (state.startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("batch " + id + " did not finish: " + api.get("/api/batches/" + id, "arne").body());
-  }
 }
