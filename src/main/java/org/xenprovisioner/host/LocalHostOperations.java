@@ -58,7 +58,7 @@ class LocalHostOperations implements HostOperations {
   public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
     if (Ownership.isOwnedBy(image, owner)) {
       // done before a crash or a lost commit; the part file is a second link to it if the crash came before its removal
-      SparseImageCloner.deleteQuietly(SparseImageCloner.partFile(image, owner));
+      SparseImageCloner.deletePartFile(image, owner);
       return;
     }
     // checked at submission too; again here, since the base may have changed while the batch waited
@@ -111,7 +111,7 @@ class LocalHostOperations implements HostOperations {
   @Override
   public void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner) {
     if (Ownership.isOwnedBy(domainConfig, owner)) {
-      SparseImageCloner.deleteQuietly(DomainConfigWriter.temporaryFile(domainConfig, owner));
+      DomainConfigWriter.deleteTemporaryFile(domainConfig, owner);
       return;
     }
     domainConfigs.write(domainConfig, guest, image, owner);

@@ -55,7 +55,7 @@ record MountTable(List<Entry> entries) {
     return entries.stream().filter(entry -> entry.source().equals(source)).map(Entry::mountPoint).toList();
   }
 
-  private static Path real(Path path) {
+  static Path real(Path path) {
     try {
       return path.toRealPath();
     } catch (IOException e) {

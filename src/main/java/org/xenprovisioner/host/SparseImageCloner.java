@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,7 @@ import org.xenprovisioner.config.ProvisionerProperties;
 class SparseImageCloner {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparseImageCloner.class);
+  private static final Pattern PART_FILE = Pattern.compile("\\..+\\.img(\\.[0-9a-f]{12})?\\.part");
   private final CommandRunner runner;
   private final Duration timeout;
   private final Duration commandTimeout;
@@ -153,7 +155,17 @@ class SparseImageCloner {
     return image.resolveSibling("." + image.getFileName() + "." + Ownership.token(owner) + ".part");
   }
 
-  static void deleteQuietly(Path file) {
+  /** Whether a file name is one {@link #partFile} makes (also the older name without a token). */
+  static boolean isPartFile(String name) {
+    return PART_FILE.matcher(name).matches();
+  }
+
+  /** Removes the owner's part file, which a crash after linking the image into place can leave behind. */
+  static void deletePartFile(Path image, String owner) {
+    deleteQuietly(partFile(image, owner));
+  }
+
+  private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,6 @@ import org.xenprovisioner.config.ProvisionerProperties;
 public class StartupReconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger(StartupReconciler.class);
-  private static final Pattern PART_FILE = Pattern.compile("\\..+\\.img(\\.[0-9a-f]{12})?\\.part");
-  private static final Pattern CONFIG_TEMPORARY = Pattern.compile("\\..+\\.cfg(\\.[0-9a-f]{12})?\\.xenprov");
   private static final Pattern LOOP_DEVICE = Pattern.compile("/dev/loop[0-9]+");
   private static final String DELETED = " (deleted)";
 
@@ -52,8 +51,8 @@ public class StartupReconciler {
     unmountGuestMounts();
     detachGuestLoopDevices();
     removeEmptyMountPoints();
-    deleteTemporaryFiles(imageDir, PART_FILE);
-    deleteTemporaryFiles(xenConfigDir, CONFIG_TEMPORARY);
+    deleteTemporaryFiles(imageDir, SparseImageCloner::isPartFile);
+    deleteTemporaryFiles(xenConfigDir, DomainConfigWriter::isTemporaryFile);
   }
 
   /** A cp started by the dead app still writes into a part file nobody will link; it only costs space and I/O. */
@@ -75,11 +74,11 @@ public class StartupReconciler {
       return false;
     }
     Path target = Path.of(arguments[arguments.length - 1]).toAbsolutePath().normalize();
-    return imageDir.equals(target.getParent()) && PART_FILE.matcher(target.getFileName().toString()).matches();
+    return imageDir.equals(target.getParent()) && SparseImageCloner.isPartFile(target.getFileName().toString());
   }
 
   private void unmountGuestMounts() {
-    Path root = real(mountDir);
+    Path root = MountTable.real(mountDir);
     List<Path> points = MountTable.read().entries().stream().map(MountTable.Entry::mountPoint)
         .filter(point -> point.startsWith(root) && !point.equals(root))
         .distinct().sorted(Comparator.reverseOrder()).toList();
@@ -126,7 +125,7 @@ public class StartupReconciler {
   private static boolean isGuestImage(Path file, boolean deleted) {
     String name = file.getFileName().toString();
     if (deleted) {
-      return name.endsWith(".img") || PART_FILE.matcher(name).matches();
+      return name.endsWith(".img") || SparseImageCloner.isPartFile(name);
     }
     return Ownership.hasMark(file);
   }
@@ -146,12 +145,12 @@ public class StartupReconciler {
     }
   }
 
-  private static void deleteTemporaryFiles(Path dir, Pattern pattern) {
+  private static void deleteTemporaryFiles(Path dir, Predicate<String> isTemporary) {
     if (!Files.isDirectory(dir)) {
       return;
     }
     for (Path entry : list(dir)) {
-      if (pattern.matcher(entry.getFileName().toString()).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+      if (isTemporary.test(entry.getFileName().toString()) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
         LOG.warn("Deleting {}, left by an interrupted step", entry);
         try {
           Files.deleteIfExists(entry);
@@ -172,13 +171,6 @@ public class StartupReconciler {
     return entries;
   }
 
-  private static Path real(Path path) {
-    try {
-      return path.toRealPath();
-    } catch (IOException e) {
-      return path;
-    }
-  }
 
   /** losetup --raw writes unsafe characters of a path as \xHH. */
   static String unescape(String field) {
