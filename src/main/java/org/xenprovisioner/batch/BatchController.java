@@ -71,13 +71,12 @@ class BatchController {
 
   @GetMapping("/{id}")
   ResponseEntity<BatchDetail> detail(@PathVariable String id) {
-    return history.detail(id).map(ResponseEntity::ok)
-        .orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
+    return ResponseEntity.ok(found(id));
   }
 
   @GetMapping(value = "/{id}/audit.csv", produces = "text/csv")
   ResponseEntity<String> auditCsv(@PathVariable String id) {
-    BatchDetail batch = history.detail(id).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
+    BatchDetail batch = found(id);
     return ResponseEntity.ok()
         .header("Content-Disposition", "attachment; filename=\"batch-" + id + "-audit.csv\"")
         .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
@@ -87,7 +86,7 @@ class BatchController {
   @PostMapping("/{id}/approval")
   ResponseEntity<BatchDetail> decide(@PathVariable String id, @RequestBody(required = false) ApprovalRequest request,
                                      Authentication caller) {
-    if (history.detail(id).isEmpty()) {
+    if (!history.exists(id)) {
       throw new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id);
     }
     batches.decide(id, request, caller.getName(), groups(caller));
@@ -111,6 +110,10 @@ class BatchController {
   @ExceptionHandler(AuthorizationException.class)
   ResponseEntity<Map<String, Object>> forbidden(AuthorizationException e) {
     return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));
+  }
+
+  private BatchDetail found(String id) {
+    return history.detail(id).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id));
   }
 
   private static List<String> groups(Authentication caller) {

@@ -57,6 +57,12 @@ public class BatchHistory {
         outcomes.getOrDefault(instance.getId(), new int[2]))).toList();
   }
 
+  /** Whether a batch of that id exists, without reading its guests. */
+  public boolean exists(String batchId) {
+    return history.createHistoricProcessInstanceQuery()
+        .processDefinitionKey(PROCESS_KEY).processInstanceBusinessKey(batchId).count() > 0;
+  }
+
   public Optional<BatchDetail> detail(String batchId) {
     HistoricProcessInstance instance = history.createHistoricProcessInstanceQuery()
         .processDefinitionKey(PROCESS_KEY).processInstanceBusinessKey(batchId).singleResult();
