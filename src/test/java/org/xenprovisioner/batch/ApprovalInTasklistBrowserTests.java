@@ -47,10 +47,7 @@ class ApprovalInTasklistBrowserTests {
   static void prepare() throws IOException {
     Browser.assumeUsable();
     RealHost.assumeLoopDevicesUsable();
-    root = Files.createTempDirectory("xenprov-browser-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data", "chromium"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-browser-", "chromium");
     TestImages.rhelBase(root.resolve("base"));
   }
 

@@ -37,10 +37,7 @@ class BadVmListsTests {
 
   @BeforeAll
   static void directories() throws IOException {
-    root = Files.createTempDirectory("xenprov-bad-lists-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-bad-lists-");
     // submission inspects the base image, so it must be a real one (nothing is ever provisioned here)
     org.xenprovisioner.host.TestImages.rhelBase(root.resolve("base"));
   }

@@ -38,10 +38,7 @@ class CrashRecoveryTests {
   @BeforeAll
   static void buildBaseImage() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    root = Files.createTempDirectory("xenprov-crash-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data", "db"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-crash-", "db");
     // enough data that a copy takes a moment and the kill lands while cp runs
     TestImages.rhelBase(root.resolve("base"), 1024, 300);
     try (ServerSocket socket = new ServerSocket(0)) {

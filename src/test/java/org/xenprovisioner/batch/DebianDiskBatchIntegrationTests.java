@@ -46,10 +46,7 @@ class DebianDiskBatchIntegrationTests {
   @BeforeAll
   static void buildBaseImage() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    root = Files.createTempDirectory("xenprov-deb-it-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-deb-it-");
     Path base = root.resolve("base");
     Path rootFs = TestImages.ext4(base.resolve("root.fs"), TestImages.debianTree(base, true, 640 * MIB), 800 * MIB);
     baseImage = TestImages.partitionedDisk(base, "gpt", rootFs);

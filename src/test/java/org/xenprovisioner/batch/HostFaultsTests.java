@@ -46,10 +46,7 @@ class HostFaultsTests {
   @BeforeAll
   static void directories() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    root = Files.createTempDirectory("xenprov-faults-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data", "scratch"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-faults-", "scratch");
   }
 
   @AfterAll

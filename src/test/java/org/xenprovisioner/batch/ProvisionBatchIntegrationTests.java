@@ -34,10 +34,7 @@ class ProvisionBatchIntegrationTests {
   @BeforeAll
   static void buildBaseImage() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    root = Files.createTempDirectory("xenprov-it-");
-    for (String dir : new String[] {"base", "images", "xen", "mnt", "data"}) {
-      Files.createDirectories(root.resolve(dir));
-    }
+    root = TestApp.createRoot("xenprov-it-");
     baseImage = TestImages.rhelBase(root.resolve("base"));
   }
 

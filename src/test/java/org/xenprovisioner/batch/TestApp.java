@@ -1,6 +1,9 @@
 package org.xenprovisioner.batch;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -11,7 +14,21 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class TestApp {
 
+  private static final List<String> DIRECTORIES = List.of("base", "images", "xen", "mnt", "data");
+
   private TestApp() {
+  }
+
+  /** A new root for one test class, holding the directories {@link #register} points the app at, plus any extra ones. */
+  public static Path createRoot(String prefix, String... extraDirectories) throws IOException {
+    Path root = Files.createTempDirectory(prefix);
+    for (String dir : DIRECTORIES) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    for (String dir : extraDirectories) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    return root;
   }
 
   /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
