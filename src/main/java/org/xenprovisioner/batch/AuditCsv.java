@@ -29,7 +29,7 @@ final class AuditCsv {
     try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).get())) {
       for (BatchDetail.GuestStatus guest : batch.guestList()) {
         List<Object> head = batchColumns(batch);
-        head.addAll(List.of(guest.line(), guest.hostname(), guest.ip(), guest.mac(), guest.state(),
+        head.addAll(List.of(guest.line(), text(guest.hostname()), guest.ip(), guest.mac(), guest.state(),
             text(guest.image()), text(guest.domainConfig()), text(guest.error())));
         if (guest.steps().isEmpty() && guest.undone().isEmpty()) {
           List<Object> row = new ArrayList<>(head);
@@ -49,7 +49,7 @@ final class AuditCsv {
       throws IOException {
     for (BatchDetail.Activity activity : activities) {
       List<Object> row = new ArrayList<>(head);
-      row.addAll(List.of(kind, activity.id(), text(activity.name()), time(activity.start()), time(activity.end()),
+      row.addAll(List.of(kind, text(activity.id()), text(activity.name()), time(activity.start()), time(activity.end()),
           activity.durationMillis() == null ? "" : activity.durationMillis()));
       csv.printRecord(row);
     }
@@ -58,14 +58,21 @@ final class AuditCsv {
   private static List<Object> batchColumns(BatchDetail batch) {
     BatchSummary summary = batch.summary();
     BatchDetail.Approval approval = batch.approval();
-    return new ArrayList<>(List.of(summary.id(), text(summary.name()), summary.state(), text(summary.submittedBy()),
+    return new ArrayList<>(List.of(text(summary.id()), text(summary.name()), summary.state(), text(summary.submittedBy()),
         time(summary.submittedAt()), approval == null ? "" : text(approval.by()),
         approval == null ? "" : time(approval.at()), approval == null ? "" : approval.approved(),
         approval == null ? "" : text(approval.comment())));
   }
 
-  private static String text(String value) {
-    return value == null ? "" : value;
+  /**
+   * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one) as a
+   * formula; such a cell is written with a leading apostrophe, which spreadsheets show as text.
+   */
+  static String text(String value) {
+    if (value == null) {
+      return "";
+    }
+    return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
   }
 
   private static String time(Date date) {

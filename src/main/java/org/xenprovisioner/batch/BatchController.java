@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -86,9 +87,6 @@ class BatchController {
   @PostMapping("/{id}/approval")
   ResponseEntity<BatchDetail> decide(@PathVariable String id, @RequestBody(required = false) ApprovalRequest request,
                                      Authentication caller) {
-    if (!history.exists(id)) {
-      throw new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id);
-    }
     batches.decide(id, request, caller.getName(), groups(caller));
     return detail(id);
   }
@@ -105,6 +103,12 @@ class BatchController {
       return ResponseEntity.status(e.status()).header("Connection", "close").body(Map.of("error", e.getMessage()));
     }
     return ResponseEntity.status(e.status()).body(Map.of("error", e.getMessage()));
+  }
+
+  /** The engine's refusal of a decision it may not take (e.g. a comment too long). */
+  @ExceptionHandler(BadUserRequestException.class)
+  ResponseEntity<Map<String, Object>> badRequest(BadUserRequestException e) {
+    return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
   }
 
   @ExceptionHandler(AuthorizationException.class)

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -14,81 +15,101 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
-import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.BaseImageInspector;
 import org.xenprovisioner.host.HostOperationException;
 import org.xenprovisioner.host.BaseImageFingerprint;
+import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.intake.VmListRejectedException;
+import org.xenprovisioner.ledger.BatchLedger;
+import org.xenprovisioner.ledger.LedgerBatch;
+import org.xenprovisioner.security.ProcessGuardPlugin;
 
-/** Submitting a batch (validate, claim, start) and deciding on it (four eyes). */
+/** Submitting a batch (validate, claim, record, start) and deciding on it. */
 @Service
 public class BatchService {
 
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  static final int MAX_NAME = 200;
 
   private final RuntimeService runtime;
   private final TaskService tasks;
   private final IdentityService identity;
   private final GuestClaims claims;
+  private final BatchLedger ledger;
+  private final HostLayout layout;
   private final ProvisionerProperties properties;
   private final VmListParser parser;
   private final BaseImageInspector baseImages;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestClaims claims,
-               ProvisionerProperties properties, BaseImageInspector baseImages) {
+               BatchLedger ledger, HostLayout layout, ProvisionerProperties properties, BaseImageInspector baseImages) {
     this.baseImages = baseImages;
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
     this.claims = claims;
+    this.ledger = ledger;
+    this.layout = layout;
     this.properties = properties;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
   }
 
   /**
-   * Validates the list and starts the batch, waiting for approval. Synchronized so two lists
-   * submitted at once cannot both claim the same guest.
+   * Validates the list, records it in the batch ledger and starts the batch, waiting for approval,
+   * in one transaction. Submissions are serialised across the cluster by the ledger's lock, so two
+   * lists submitted at once cannot both claim the same guest.
    */
-  public synchronized BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
+  @Transactional
+  public BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
+    String batchName = checkName(name);
     Path baseImage = usableBaseImage();
-    Path imageDir = usableDirectory("provisioner.image-dir", properties.imageDir());
-    Path xenConfigDir = usableDirectory("provisioner.xen-config-dir", properties.xenConfigDir());
+    usableDirectory("provisioner.image-dir", layout.imageDir());
+    usableDirectory("provisioner.xen-config-dir", layout.xenConfigDir());
     VmList list = parser.parse(csv);
-    List<VmListError> conflicts = claims.conflicts(list, imageDir, xenConfigDir);
+    ledger.lockSubmissions();
+    List<VmListError> conflicts = claims.conflicts(list);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);
     }
     String id = newBatchId();
+    Date submittedAt = new Date();
     Map<String, Object> variables = new HashMap<>();
-    variables.put(VAR_BATCH_NAME, name == null || name.isBlank() ? id : name.strip());
+    variables.put(VAR_BATCH_NAME, batchName == null ? id : batchName);
     variables.put(VAR_SUBMITTED_BY, user);
-    variables.put(VAR_SUBMITTED_AT, new Date());
-    variables.put(VAR_VM_LIST, Variables.byteArrayValue(list.toCsvBytes()));
+    variables.put(VAR_SUBMITTED_AT, submittedAt);
     variables.put(VAR_GUEST_COUNT, list.size());
-    variables.put(VAR_BASE_IMAGE, baseImage.toString());
-    variables.put(VAR_BASE_IMAGE_FINGERPRINT, BaseImageFingerprint.of(baseImage));
-    variables.put(VAR_IMAGE_DIR, imageDir.toString());
-    variables.put(VAR_XEN_CONFIG_DIR, xenConfigDir.toString());
-    variables.put(VAR_MOUNT_DIR, properties.mountDir().toAbsolutePath().normalize().toString());
-    variables.put(VAR_GUEST_TABLE, GuestTable.of(list, imageDir, xenConfigDir));
-    // with authorization on, the engine checks the operator's group grants (CREATE_INSTANCE)
-    identity.setAuthentication(user, groups);
+    variables.put(VAR_GUEST_TABLE, GuestTable.of(list, layout));
+    String fingerprint = BaseImageFingerprint.of(baseImage);
+    // the engine records the caller as the instance's start user (four eyes compares with it); the API's
+    // own group carries the only grant to start provision-batch (security.ProcessGuard)
+    List<String> starting = new ArrayList<>(groups);
+    starting.add(ProcessGuardPlugin.API_GROUP);
+    identity.setAuthentication(user, starting);
+    ProcessInstance instance;
     try {
-      runtime.createProcessInstanceByKey(PROCESS_KEY).businessKey(id).setVariables(variables).execute();
+      instance = runtime.createProcessInstanceByKey(PROCESS_KEY).businessKey(id).setVariables(variables).execute();
     } finally {
       identity.clearAuthentication();
     }
+    ledger.record(new LedgerBatch(id, instance.getId(), batchName == null ? id : batchName, user,
+        submittedAt.toInstant(), fingerprint), list.guests());
     return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size());
   }
 
-  /** Completes {@code approve-batch} as the caller; the task's own listener enforces four eyes again. */
+  /**
+   * Completes {@code approve-batch} as the caller. Who may decide (approvers, never the submitter)
+   * and what the decision may carry is the engine's own check ({@code security.ProcessGuard}), the
+   * same on every route.
+   */
   public void decide(String batchId, ApprovalRequest request, String user, List<String> groups) {
     if (!groups.contains(GROUP_APPROVERS)) {
       throw new BatchProblem(HttpStatus.FORBIDDEN, "User " + user + " is not in group " + GROUP_APPROVERS);
@@ -96,15 +117,12 @@ public class BatchService {
     if (request == null || request.approved() == null) {
       throw new BatchProblem(HttpStatus.BAD_REQUEST, "The body needs \"approved\": true or false");
     }
-    Task task = tasks.createTaskQuery().processDefinitionKey(PROCESS_KEY).processInstanceBusinessKey(batchId)
+    LedgerBatch batch = ledger.batch(batchId)
+        .orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + batchId));
+    Task task = tasks.createTaskQuery().processInstanceId(batch.processInstanceId())
         .taskDefinitionKey(TASK_APPROVE).singleResult();
     if (task == null) {
       throw new BatchProblem(HttpStatus.CONFLICT, "Batch " + batchId + " is not waiting for approval");
-    }
-    Object submitter = runtime.getVariable(task.getProcessInstanceId(), VAR_SUBMITTED_BY);
-    if (user.equals(submitter)) {
-      throw new BatchProblem(HttpStatus.FORBIDDEN, "User " + user + " submitted batch " + batchId
-          + " and cannot approve it too (four eyes)");
     }
     Map<String, Object> decision = new HashMap<>();
     decision.put(VAR_APPROVED, request.approved());
@@ -115,6 +133,27 @@ public class BatchService {
     } finally {
       identity.clearAuthentication();
     }
+  }
+
+  /** One line of printable characters, at most {@value #MAX_NAME}; null when none was given. */
+  static String checkName(String name) {
+    if (name == null || name.isBlank()) {
+      return null;
+    }
+    String stripped = name.strip();
+    if (stripped.length() > MAX_NAME) {
+      throw new BatchProblem(HttpStatus.BAD_REQUEST, "The batch name has " + stripped.length()
+          + " characters; at most " + MAX_NAME + " are allowed");
+    }
+    boolean printable = stripped.codePoints().allMatch(c -> switch (Character.getType(c)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+           Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+      default -> true;
+    });
+    if (!printable) {
+      throw new BatchProblem(HttpStatus.BAD_REQUEST, "The batch name must be one line of printable characters");
+    }
+    return stripped;
   }
 
   private Path usableBaseImage() {
@@ -137,12 +176,11 @@ public class BatchService {
     return absolute;
   }
 
-  private static Path usableDirectory(String property, Path directory) {
+  private static void usableDirectory(String property, Path directory) {
     if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
       throw new VmListRejectedException(List.of(new VmListError(0, null,
           property + " " + directory + " is not a writable directory")));
     }
-    return directory.toAbsolutePath().normalize();
   }
 
   private static String newBatchId() {

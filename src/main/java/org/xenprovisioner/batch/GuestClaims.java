@@ -1,7 +1,6 @@
 package org.xenprovisioner.batch;
 
 import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_VM_LIST;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,42 +12,50 @@ import java.util.Locale;
 import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.camunda.bpm.engine.runtime.VariableInstance;
 import org.springframework.stereotype.Component;
+import org.xenprovisioner.host.GuestFiles;
+import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
+import org.xenprovisioner.ledger.BatchLedger;
+import org.xenprovisioner.ledger.SubmittedGuest;
 
 /**
  * Refuses guests whose files already exist, or whose host name, IP or MAC a batch that is still
- * waiting for approval or running has claimed.
+ * waiting for approval or running has claimed (read from the batch ledger).
  */
 @Component
 class GuestClaims {
 
   private final RuntimeService runtime;
+  private final BatchLedger ledger;
+  private final HostLayout layout;
 
-  GuestClaims(RuntimeService runtime) {
+  GuestClaims(RuntimeService runtime, BatchLedger ledger, HostLayout layout) {
     this.runtime = runtime;
+    this.ledger = ledger;
+    this.layout = layout;
   }
 
-  List<VmListError> conflicts(VmList list, Path imageDir, Path xenConfigDir) {
+  List<VmListError> conflicts(VmList list) {
     List<VmListError> errors = new ArrayList<>();
     Map<String, String> claimed = claimedByOpenBatches();
     for (Guest guest : list.guests()) {
-      Path image = imageDir.resolve(guest.hostname() + ".img");
-      Path domainConfig = xenConfigDir.resolve(guest.hostname() + ".cfg");
-      if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
-        errors.add(new VmListError(guest.line(), "hostname", "image " + image + " already exists"));
-      }
-      if (Files.exists(domainConfig, LinkOption.NOFOLLOW_LINKS)) {
-        errors.add(new VmListError(guest.line(), "hostname", "domain config " + domainConfig + " already exists"));
-      }
+      GuestFiles files = layout.filesOf(guest.hostname());
+      exists(errors, guest, "image", files.image());
+      exists(errors, guest, "domain config", files.domainConfig());
       claim(errors, claimed, guest, "hostname", guest.hostname().toLowerCase(Locale.ROOT));
       claim(errors, claimed, guest, "ip", guest.ip());
       claim(errors, claimed, guest, "mac", guest.mac());
     }
     return errors;
+  }
+
+  private static void exists(List<VmListError> errors, Guest guest, String what, Path file) {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      errors.add(new VmListError(guest.line(), "hostname", what + " " + file + " already exists"));
+    }
   }
 
   private static void claim(List<VmListError> errors, Map<String, String> claimed, Guest guest, String column, String value) {
@@ -59,22 +66,14 @@ class GuestClaims {
   }
 
   private Map<String, String> claimedByOpenBatches() {
+    List<String> open = runtime.createProcessInstanceQuery().processDefinitionKey(PROCESS_KEY).list().stream()
+        .map(ProcessInstance::getId).toList();
     Map<String, String> claims = new HashMap<>();
-    List<ProcessInstance> open = runtime.createProcessInstanceQuery().processDefinitionKey(PROCESS_KEY).list();
-    if (open.isEmpty()) {
-      return claims;
-    }
-    Map<String, String> batchIds = new HashMap<>();
-    open.forEach(instance -> batchIds.put(instance.getId(), instance.getBusinessKey()));
-    List<VariableInstance> lists = runtime.createVariableInstanceQuery().variableName(VAR_VM_LIST)
-        .processInstanceIdIn(batchIds.keySet().toArray(String[]::new)).list();
-    for (VariableInstance variable : lists) {
-      String batch = batchIds.get(variable.getProcessInstanceId());
-      for (Guest guest : VmList.fromCsvBytes((byte[]) variable.getValue()).guests()) {
-        claims.putIfAbsent("hostname:" + guest.hostname().toLowerCase(Locale.ROOT), batch);
-        claims.putIfAbsent("ip:" + guest.ip(), batch);
-        claims.putIfAbsent("mac:" + guest.mac(), batch);
-      }
+    for (SubmittedGuest submitted : ledger.guestsOfInstances(open)) {
+      Guest guest = submitted.guest();
+      claims.putIfAbsent("hostname:" + guest.hostname().toLowerCase(Locale.ROOT), submitted.batchId());
+      claims.putIfAbsent("ip:" + guest.ip(), submitted.batchId());
+      claims.putIfAbsent("mac:" + guest.mac(), submitted.batchId());
     }
     return claims;
   }

@@ -1,6 +1,5 @@
 package org.xenprovisioner.host;
 
-import java.nio.file.Path;
 import org.xenprovisioner.intake.Guest;
 
 /**
@@ -8,49 +7,55 @@ import org.xenprovisioner.intake.Guest;
  * idempotent and safe in any order: the engine may run one again (a retry after a crash or a lost
  * commit) or undo out of order (compensation order within one millisecond is arbitrary). The
  * {@code owner} names the batch and guest; files are marked with it, so a step recognises its own
- * work and an undo deletes nothing it did not create.
+ * work and an undo deletes nothing it did not create. Paths come from {@link HostLayout} and the base
+ * image from this node's configuration, never from the caller's data.
  */
 public interface HostOperations {
 
   /** Step 1: refuses a guest whose image or domain config appeared since the batch was submitted. */
-  void checkGuestIsNew(Path image, Path domainConfig, String owner);
+  void checkGuestIsNew(GuestFiles files, String owner);
 
-  /**
-   * Before step 2: refuses a base image that was removed or changed since the batch was submitted
-   * ({@link BaseImageFingerprint}). Passes when the guest's own image already exists (a re-run
-   * after a crash), so a finished copy is never refused afterwards.
-   */
-  void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner);
-
-  /** Step 2: a sparse copy of the base image, created atomically; an existing image is never overwritten. */
-  default void copyBaseImage(Path baseImage, Path image, String owner) {
-    copyBaseImage(baseImage, image, owner, CopyProgress.NONE);
+  /** Step 2: a sparse copy of the configured base image, created atomically; an existing image is never overwritten. */
+  default void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner) {
+    copyBaseImage(files, baseImageFingerprint, owner, CopyProgress.NONE);
   }
 
   /**
    * Step 2, reporting bytes copied and bytes to copy from a thread of its own while it runs.
-   * Refuses a base image that holds LVM, and a copy whose data does not fit in the image directory.
+   * Refuses a base image that was removed or changed since the batch was submitted (its
+   * {@link BaseImageFingerprint} differs), one that holds LVM, and a copy whose data does not fit in
+   * the image directory. Passes when the guest's own image already exists (a re-run after a crash).
    */
-  void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress);
+  void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner, CopyProgress progress);
 
-  /** Undo of step 2: releases whatever still attaches the image, then deletes it. */
-  void deleteImage(Path image, Path mountPoint, String owner);
+  /** Undo of step 2: releases whatever of this guest still attaches the image, then deletes it. */
+  void deleteImage(GuestFiles files, String owner);
 
   /**
    * Step 3: attaches the image's root file system (the whole image, or its root partition by
-   * offset) to a loop device and mounts it; returns the loop device.
+   * offset) to a loop device and mounts it at the guest's mount point; returns the loop device.
    */
-  String mountImage(Path image, Path mountPoint);
+  String mountImage(GuestFiles files);
 
   /** Step 4: renders the guest-specific files into the mounted file system. */
-  void writeGuestFiles(Path mountPoint, Guest guest, Path image);
+  void writeGuestFiles(GuestFiles files, Guest guest);
 
-  /** Step 5 and undo of step 3: unmounts the mount point and detaches every loop device backed by the image. */
-  void releaseImage(Path image, Path mountPoint);
+  /**
+   * Step 5: unmounts the guest's own loop mount (a loop device backed by the guest's marked image)
+   * and detaches every loop device backed by the image. Anything else mounted at the guest's mount
+   * point fails the step and is left as it is.
+   */
+  void releaseImage(GuestFiles files, String owner);
+
+  /**
+   * Undo of step 3: as {@link #releaseImage}, but anything else mounted at the mount point is only
+   * reported and left alone, so the guest's rollback goes on.
+   */
+  void undoMount(GuestFiles files, String owner);
 
   /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. */
-  void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner);
+  void writeDomainConfig(GuestFiles files, Guest guest, String owner);
 
   /** Undo of step 6. */
-  void deleteDomainConfig(Path domainConfig, String owner);
+  void deleteDomainConfig(GuestFiles files, String owner);
 }

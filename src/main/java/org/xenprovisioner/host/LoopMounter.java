@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 
@@ -73,18 +74,44 @@ class LoopMounter {
     return device;
   }
 
-  /** Unmounts the mount point if mounted, detaches every loop device backed by the image, removes the mount point. */
-  void release(Path image, Path mountPoint) {
-    if (MountTable.read().isMountPoint(mountPoint)) {
-      runner.run(Command.of(timeout, "umount", mountPoint.toString()));
-    }
-    for (String device : devicesBackedBy(image)) {
-      for (Path stillMounted : MountTable.read().mountPointsOf(device)) {
-        runner.run(Command.of(timeout, "umount", stillMounted.toString()));
+  /**
+   * Releases what this image has attached: unmounts its loop devices wherever they are mounted (only
+   * where such a device is the topmost mount, so nothing stacked over it is touched), detaches them,
+   * and removes the mount point when it is an empty directory. Whatever else is mounted at the mount
+   * point is left as it is and returned, so the caller decides whether that fails the guest.
+   *
+   * @return the source of a foreign mount at the mount point, or empty
+   */
+  Optional<String> release(Path image, Path mountPoint) {
+    MountTable mounts = MountTable.read();
+    List<String> own = devicesBackedBy(image);
+    Optional<String> foreign = Optional.ofNullable(mounts.sourceOf(mountPoint)).filter(source -> !own.contains(source));
+    for (String device : own) {
+      boolean stillMounted = false;
+      for (Path point : mounts.mountPointsOf(device)) {
+        if (device.equals(mounts.sourceOf(point))) {
+          runner.run(Command.of(timeout, "umount", point.toString()));
+        } else {
+          stillMounted = true;
+        }
       }
-      runner.run(Command.of(timeout, "losetup", "--detach", device));
+      if (!stillMounted) {
+        runner.run(Command.of(timeout, "losetup", "--detach", device));
+      }
     }
-    removeDirectory(mountPoint);
+    if (foreign.isEmpty()) {
+      removeDirectory(mountPoint);
+    }
+    return foreign;
+  }
+
+  /** For a mount point whose image is not (or no longer) the guest's: what is mounted there, if anything; an empty directory is removed. */
+  Optional<String> releaseNothingOf(Path mountPoint) {
+    Optional<String> mounted = Optional.ofNullable(MountTable.read().sourceOf(mountPoint));
+    if (mounted.isEmpty()) {
+      removeDirectory(mountPoint);
+    }
+    return mounted;
   }
 
   /** Loop devices whose backing file is the image, read from sysfs so deleted or renamed files are matched by inode too. */

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,9 +17,9 @@ import org.xenprovisioner.config.ProvisionerProperties;
 
 /**
  * Runs once at start, before the job executor takes any job: releases what a previous run of the
- * app left behind when it died (kill -9, power loss). It unmounts every mount under
- * {@code provisioner.mount-dir}, detaches every loop device backed by a guest image in
- * {@code provisioner.image-dir}, stops image copies still running for the dead app and removes
+ * app left behind when it died (kill -9, power loss). It unmounts and detaches every loop device
+ * backed by a guest image in {@code provisioner.image-dir} (and nothing else mounted under
+ * {@code provisioner.mount-dir}), stops image copies still running for the dead app and removes
  * its temporary files. The interrupted steps then run again from their last commit: each step
  * and undo is idempotent, and the steps after "Attach and mount image" mount again when needed.
  * Single node only: another live app on the same directories would lose its mounts.
@@ -29,7 +28,6 @@ import org.xenprovisioner.config.ProvisionerProperties;
 public class StartupReconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger(StartupReconciler.class);
-  private static final Pattern LOOP_DEVICE = Pattern.compile("/dev/loop[0-9]+");
   private static final String DELETED = " (deleted)";
 
   private final CommandRunner runner;
@@ -48,8 +46,7 @@ public class StartupReconciler {
 
   public void reconcile() {
     stopOrphanedCopies();
-    unmountGuestMounts();
-    detachGuestLoopDevices();
+    releaseGuestLoopDevices();
     removeEmptyMountPoints();
     deleteTemporaryFiles(imageDir, SparseImageCloner::isPartFile);
     deleteTemporaryFiles(xenConfigDir, DomainConfigWriter::isTemporaryFile);
@@ -77,38 +74,34 @@ public class StartupReconciler {
     return imageDir.equals(target.getParent()) && SparseImageCloner.isPartFile(target.getFileName().toString());
   }
 
-  private void unmountGuestMounts() {
-    Path root = MountTable.real(mountDir);
-    List<Path> points = MountTable.read().entries().stream().map(MountTable.Entry::mountPoint)
-        .filter(point -> point.startsWith(root) && !point.equals(root))
-        .distinct().sorted(Comparator.reverseOrder()).toList();
-    for (Path point : points) {
-      LOG.warn("Unmounting {}, left mounted by a previous run", point);
-      runLogged(Command.of(timeout, "umount", point.toString()));
-    }
-  }
-
-  private void detachGuestLoopDevices() {
-    CommandResult list = runner.run(Command.of(timeout, "losetup", "--list", "--noheadings", "--raw",
-        "--output", "NAME,BACK-FILE"));
-    for (String line : list.stdout().split("\n")) {
-      String[] fields = line.strip().split(" ", 2);
-      if (fields.length < 2 || !LOOP_DEVICE.matcher(fields[0]).matches()) {
-        continue;
-      }
-      String backing = unescape(fields[1]);
-      boolean deleted = backing.endsWith(DELETED);
-      Path file = Path.of(deleted ? backing.substring(0, backing.length() - DELETED.length()) : backing);
+  /**
+   * Unmounts and detaches the loop devices backed by guest images in the image directory. A mount is
+   * only ever unmounted where such a device is its source and the topmost mount, so whatever else is
+   * mounted under the mount directory (or stacked over a guest's mount) is left as it is.
+   */
+  private void releaseGuestLoopDevices() {
+    MountTable mounts = MountTable.read();
+    for (LoopDevices.Device device : LoopDevices.list(runner, timeout)) {
+      boolean deleted = device.backingFile().endsWith(DELETED);
+      Path file = Path.of(deleted ? device.backingFile().substring(0, device.backingFile().length() - DELETED.length())
+          : device.backingFile());
       if (!imageDir.equals(file.getParent()) || !isGuestImage(file, deleted)) {
         continue;
       }
-      List<Path> mounted = MountTable.read().mountPointsOf(fields[0]);
-      if (!mounted.isEmpty()) {
-        LOG.warn("Leaving {} attached to {}: it is mounted at {}, outside {}", fields[0], file, mounted, mountDir);
-        continue;
+      boolean stillMounted = false;
+      for (Path point : mounts.mountPointsOf(device.name())) {
+        if (device.name().equals(mounts.sourceOf(point))) {
+          LOG.warn("Unmounting {} ({} of {}), left mounted by a previous run", point, device.name(), file);
+          runLogged(Command.of(timeout, "umount", point.toString()));
+        } else {
+          LOG.warn("Leaving {} attached to {}: something else is mounted over it at {}", device.name(), file, point);
+          stillMounted = true;
+        }
       }
-      LOG.warn("Detaching {} from {}, left attached by a previous run", fields[0], file);
-      runLogged(Command.of(timeout, "losetup", "--detach", fields[0]));
+      if (!stillMounted) {
+        LOG.warn("Detaching {} from {}, left attached by a previous run", device.name(), file);
+        runLogged(Command.of(timeout, "losetup", "--detach", device.name()));
+      }
     }
   }
 
@@ -169,20 +162,5 @@ public class StartupReconciler {
       throw new HostOperationException("cannot list " + dir + ": " + e.getMessage(), e);
     }
     return entries;
-  }
-
-
-  /** losetup --raw writes unsafe characters of a path as \xHH. */
-  static String unescape(String field) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < field.length(); i++) {
-      if (field.startsWith("\\x", i) && i + 3 < field.length() && field.substring(i + 2, i + 4).matches("[0-9a-fA-F]{2}")) {
-        out.append((char) Integer.parseInt(field.substring(i + 2, i + 4), 16));
-        i += 3;
-      } else {
-        out.append(field.charAt(i));
-      }
-    }
-    return out.toString();
   }
 }

@@ -89,7 +89,29 @@ public class TemplateRenderer {
     model.put("vcpus", guest.vcpus());
     model.put("image", image.toString());
     model.put("bridge", bridge);
+    model.forEach((name, value) -> {
+      if (value instanceof String text) {
+        refuseUnsafe(name, text);
+      }
+    });
     return model;
+  }
+
+  /**
+   * Defence in depth: intake lets none of these through, but a value that reaches a guest file or an
+   * xl config must never be able to end a quoted string, add a list element or start a new line
+   * (xl runs a {@code script=} as root on the Dom0).
+   */
+  static void refuseUnsafe(String name, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) || c == '"' || c == '\'' || c == ',' || c == '\\'
+          || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+        throw new HostOperationException("template value " + name + " holds a character that may not be written into "
+            + "a guest file or domain config (control character, quote, comma or backslash): "
+            + value.replaceAll("\\p{Cntrl}", "?"));
+      }
+    }
   }
 
   /** 255.255.255.0 as 24, for netplan's address/prefix notation. */

@@ -162,6 +162,54 @@ public class VmListParser {
     return new Guest(line, hostname, Fields.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
   }
 
+  /**
+   * Checks a guest value again with the rules its row passed at intake; used when a guest's steps
+   * start, so a value that did not come through intake (or was changed since) reaches no host
+   * operation. Every rule's value must come back unchanged: intake stores normalised values.
+   */
+  public static void verify(Guest guest) {
+    List<VmListError> errors = new ArrayList<>();
+    int line = guest.line();
+    unchanged(errors, line, "hostname", guest.hostname(), Fields::hostname);
+    unchanged(errors, line, "ip", guest.ip(), value -> Fields.dottedQuad(Fields.ipv4(value)));
+    unchanged(errors, line, "mac", guest.mac(), Fields::mac);
+    unchanged(errors, line, "netmask", guest.netmask(), Fields::netmask);
+    unchanged(errors, line, "memory", Integer.toString(guest.memory()),
+        value -> Integer.toString(Fields.number(value, "memory (MiB)", Fields.MIN_MEMORY_MIB, Fields.MAX_MEMORY_MIB)));
+    unchanged(errors, line, "vcpus", Integer.toString(guest.vcpus()),
+        value -> Integer.toString(Fields.number(value, "vcpus", 1, Fields.MAX_VCPUS)));
+    if (errors.isEmpty()) {
+      long ip = Fields.ipv4(guest.ip());
+      long mask = Fields.ipv4(guest.netmask());
+      unchanged(errors, line, "ip", guest.ip(), value -> {
+        Networks.checkHostAddress(ip, mask);
+        return value;
+      });
+      if (guest.hasGateway()) {
+        unchanged(errors, line, "gateway", guest.gateway(), value -> Networks.gateway(value, ip, mask));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new VmListRejectedException(errors);
+    }
+  }
+
+  private static void unchanged(List<VmListError> errors, int line, String column, String value,
+                                java.util.function.UnaryOperator<String> rule) {
+    if (value == null) {
+      errors.add(new VmListError(line, column, "required value is missing"));
+      return;
+    }
+    try {
+      String checked = rule.apply(value);
+      if (!value.equals(checked)) {
+        errors.add(new VmListError(line, column, "'" + Fields.printable(value) + "' is not in its normal form '" + checked + "'"));
+      }
+    } catch (IllegalArgumentException e) {
+      errors.add(new VmListError(line, column, e.getMessage()));
+    }
+  }
+
   /** commons-csv names the line where the broken record (an unterminated quote) starts: the line to fix. */
   private static int startLine(Exception e, int fallback) {
     java.util.regex.Matcher start = java.util.regex.Pattern.compile("startline (\\d+)").matcher(String.valueOf(e.getMessage()));

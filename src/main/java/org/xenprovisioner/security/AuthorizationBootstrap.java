@@ -6,6 +6,7 @@ import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
 import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
 import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
 
+import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.authorization.Authorization;
 import org.camunda.bpm.engine.authorization.Permission;
@@ -19,9 +20,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The grants behind {@code camunda.bpm.authorization.enabled=true}, created at start where missing
- * (an administrator may add more in the Admin webapp; nothing here takes any away):
- * operators start batches and watch them in Cockpit, approvers see and work the approval task in
- * Tasklist and watch in Cockpit, {@code camunda-admin} may do everything.
+ * (an administrator may add more in the Admin webapp): operators watch batches in Cockpit and
+ * retry failed steps, approvers see and work the approval task in Tasklist and watch in Cockpit,
+ * {@code camunda-admin} may do everything. Nobody may start {@code provision-batch} through the
+ * engine: only the batch API does, with the group {@link ProcessGuard#API_GROUP} that no user is a
+ * member of; the grants earlier versions gave operators for that are taken back.
  */
 @Component
 class AuthorizationBootstrap implements InitializingBean {
@@ -38,11 +41,16 @@ class AuthorizationBootstrap implements InitializingBean {
       grant(UserBootstrap.ADMIN_GROUP, resource, ANY, Permissions.ALL);
     }
 
+    grant(ProcessGuard.API_GROUP, Resources.PROCESS_DEFINITION, PROCESS_KEY, ProcessDefinitionPermissions.READ,
+        ProcessDefinitionPermissions.CREATE_INSTANCE);
+    grant(ProcessGuard.API_GROUP, Resources.PROCESS_INSTANCE, ANY, ProcessInstancePermissions.CREATE);
+
     grant(GROUP_OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
     grant(GROUP_OPERATORS, Resources.PROCESS_DEFINITION, PROCESS_KEY, ProcessDefinitionPermissions.READ,
-        ProcessDefinitionPermissions.CREATE_INSTANCE, ProcessDefinitionPermissions.READ_INSTANCE,
-        ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB);
-    grant(GROUP_OPERATORS, Resources.PROCESS_INSTANCE, ANY, ProcessInstancePermissions.CREATE);
+        ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
+        ProcessDefinitionPermissions.RETRY_JOB);
+    revoke(GROUP_OPERATORS, Resources.PROCESS_DEFINITION, PROCESS_KEY, ProcessDefinitionPermissions.CREATE_INSTANCE);
+    revoke(GROUP_OPERATORS, Resources.PROCESS_INSTANCE, ANY, ProcessInstancePermissions.CREATE);
 
     grant(GROUP_APPROVERS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
     grant(GROUP_APPROVERS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
@@ -52,9 +60,23 @@ class AuthorizationBootstrap implements InitializingBean {
         ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
   }
 
+  /** Takes a permission back from a group's grant (earlier versions gave it). */
+  private void revoke(String group, Resource resource, String resourceId, Permission permission) {
+    for (Authorization authorization : grants(group, resource, resourceId)) {
+      if (authorization.isPermissionGranted(permission)) {
+        authorization.removePermission(permission);
+        authorizations.saveAuthorization(authorization);
+      }
+    }
+  }
+
+  private List<Authorization> grants(String group, Resource resource, String resourceId) {
+    return authorizations.createAuthorizationQuery().authorizationType(AUTH_TYPE_GRANT)
+        .groupIdIn(group).resourceType(resource).resourceId(resourceId).list();
+  }
+
   private void grant(String group, Resource resource, String resourceId, Permission... permissions) {
-    Authorization authorization = authorizations.createAuthorizationQuery().authorizationType(AUTH_TYPE_GRANT)
-        .groupIdIn(group).resourceType(resource).resourceId(resourceId).list().stream().findFirst().orElse(null);
+    Authorization authorization = grants(group, resource, resourceId).stream().findFirst().orElse(null);
     if (authorization == null) {
       authorization = authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
       authorization.setGroupId(group);

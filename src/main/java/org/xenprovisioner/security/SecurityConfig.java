@@ -1,5 +1,8 @@
 package org.xenprovisioner.security;
 
+import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
+import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
+
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
@@ -38,14 +41,32 @@ class SecurityConfig {
       "/camunda/api/admin/auth/user/*", "/camunda/api/admin/auth/user/*/login/*", "/camunda/api/admin/auth/user/*/logout",
       "/camunda/api/engine/engine", "/camunda/api/engine/engine/"};
 
+  /** The groups that may read batches; anyone else who logs in gets 403 from /api. */
+  static final String[] BATCH_READERS = {GROUP_OPERATORS, GROUP_APPROVERS, UserBootstrap.ADMIN_GROUP};
+  /** Our pages and API load nothing from elsewhere and run no inline script or style. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+      + "frame-ancestors 'none'";
+
   @Bean
   @Order(1)
   SecurityFilterChain apiSecurity(HttpSecurity http, EngineUserAuthenticationProvider users) throws Exception {
     return http
         .securityMatcher(new OrRequestMatcher(ant("/api/**"), ant("/engine-rest/**"), ant("/audit"), ant("/audit/**")))
         .authenticationProvider(users)
-        .addFilterAfter(new WebappSessionFilter(), BasicAuthenticationFilter.class)
-        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        // the engine REST API takes HTTP Basic only; the webapps' session reads our API and audit page
+        .addFilterAfter(new WebappSessionFilter(new OrRequestMatcher(ant("/api/**"), ant("/audit"), ant("/audit/**"))),
+            BasicAuthenticationFilter.class)
+        .authorizeHttpRequests(requests -> requests
+            .requestMatchers(ant("/api/**")).hasAnyAuthority(BATCH_READERS)
+            .anyRequest().authenticated())
+        .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
+          response.setStatus(HttpStatus.FORBIDDEN.value());
+          response.setContentType("application/json");
+          response.getWriter().write("{\"error\":\"User " + jsonSafe(request.getRemoteUser())
+              + " is in none of the groups " + String.join(", ", BATCH_READERS) + "\"}");
+        }))
+        .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
         .httpBasic(basic -> basic.realmName("xen-provisioner"))
         // the webapps' session is read, never renewed here: a new id per request would strand parallel requests
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
@@ -78,6 +99,11 @@ class SecurityConfig {
     registration.setName("engine-rest-authentication");
     registration.setOrder(10);
     return registration;
+  }
+
+  /** Engine user ids are letters and digits; anything else is dropped rather than escaped. */
+  private static String jsonSafe(String user) {
+    return user == null ? "" : user.replaceAll("[^A-Za-z0-9._@-]", "");
   }
 
   private static RequestMatcher publicWebappPaths() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Set;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -19,10 +20,17 @@ class WebappSessionFilter extends OncePerRequestFilter {
 
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
 
+  private final RequestMatcher paths;
+
+  /** Reads the session only for these paths (our API and audit page, never the engine REST API). */
+  WebappSessionFilter(RequestMatcher paths) {
+    this.paths = paths;
+  }
+
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (SAFE_METHODS.contains(request.getMethod()) && SecurityContextHolder.getContext().getAuthentication() == null) {
+    if (SAFE_METHODS.contains(request.getMethod()) && paths.matches(request) && SecurityContextHolder.getContext().getAuthentication() == null) {
       WebappSession.user(request).ifPresent(user -> {
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(user);

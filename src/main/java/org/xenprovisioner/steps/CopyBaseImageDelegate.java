@@ -1,8 +1,6 @@
 package org.xenprovisioner.steps;
 
-import static org.xenprovisioner.steps.ProcessConstants.VAR_BASE_IMAGE;
 import static org.xenprovisioner.steps.ProcessConstants.VAR_COPY_PROGRESS;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_BASE_IMAGE_FINGERPRINT;
 
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -20,17 +18,14 @@ public class CopyBaseImageDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public CopyBaseImageDelegate(HostOperations host) {
+  public CopyBaseImageDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables guest) {
-    Object fingerprint = execution.getVariable(VAR_BASE_IMAGE_FINGERPRINT);
-    if (fingerprint != null) {
-      host.checkBaseImage(guest.batchPath(VAR_BASE_IMAGE), (String) fingerprint, guest.image(), guest.owner());
-    }
-    host.copyBaseImage(guest.batchPath(VAR_BASE_IMAGE), guest.image(), guest.owner(),
+  void run(DelegateExecution execution, GuestContext guest) {
+    host.copyBaseImage(guest.files(), guest.submitted().baseImageFingerprint(), guest.owner(),
         progress(execution.getProcessEngineServices().getRuntimeService(), execution.getId()));
   }
 

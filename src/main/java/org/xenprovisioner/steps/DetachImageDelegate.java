@@ -12,13 +12,14 @@ public class DetachImageDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public DetachImageDelegate(HostOperations host) {
+  public DetachImageDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables guest) {
-    host.releaseImage(guest.image(), guest.mountPoint());
-    guest.set(VAR_LOOP_DEVICE, null);
+  void run(DelegateExecution execution, GuestContext guest) {
+    host.releaseImage(guest.files(), guest.owner());
+    execution.setVariable(VAR_LOOP_DEVICE, null);
   }
 }

@@ -12,12 +12,13 @@ public class MountImageDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public MountImageDelegate(HostOperations host) {
+  public MountImageDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables guest) {
-    guest.set(VAR_LOOP_DEVICE, host.mountImage(guest.image(), guest.mountPoint()));
+  void run(DelegateExecution execution, GuestContext guest) {
+    execution.setVariable(VAR_LOOP_DEVICE, host.mountImage(guest.files()));
   }
 }

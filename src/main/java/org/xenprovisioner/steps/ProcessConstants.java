@@ -12,37 +12,31 @@ public final class ProcessConstants {
   public static final String GROUP_APPROVERS = "approvers";
   public static final String GROUP_OPERATORS = "operators";
 
-  /** Batch variables, set at submission (and at approval). */
+  /**
+   * Batch variables, set at submission for Cockpit, Tasklist and the audit. None of them steers a
+   * step: the steps read their guest from the batch ledger and their paths from the node's configuration.
+   */
   public static final String VAR_BATCH_NAME = "batchName";
   public static final String VAR_SUBMITTED_BY = "submittedBy";
   public static final String VAR_SUBMITTED_AT = "submittedAt";
-  public static final String VAR_VM_LIST = "vmList";
   public static final String VAR_GUEST_COUNT = "guestCount";
-  public static final String VAR_BASE_IMAGE = "baseImage";
-  /** Identity of the base image at submission; a changed or removed base rolls the guest back. */
-  public static final String VAR_BASE_IMAGE_FINGERPRINT = "baseImageFingerprint";
-  public static final String VAR_IMAGE_DIR = "imageDir";
-  public static final String VAR_XEN_CONFIG_DIR = "xenConfigDir";
-  public static final String VAR_MOUNT_DIR = "mountDir";
+  /** The approval decision: the only variables completing {@code approve-batch} may set. */
   public static final String VAR_APPROVED = "approved";
   public static final String VAR_COMMENT = "comment";
+  /** Set by the task's completion listener from the engine's authenticated user. */
   public static final String VAR_APPROVED_BY = "approvedBy";
   public static final String VAR_APPROVED_AT = "approvedAt";
-  /** Json rows the approval form's guest table shows (set at submission). */
+  /** Json rows the approval form's guest table shows (set at submission from the ledger's rows). */
   public static final String VAR_GUEST_TABLE = "guestTable";
 
   /** Guest variables, local to one instance of the guest subprocess. */
   public static final String VAR_GUEST_INDEX = "guestIndex";
+  /** Shown in Cockpit from step 1 on; never read back by a step. */
   public static final String VAR_HOSTNAME = "hostname";
   public static final String VAR_IP = "ip";
   public static final String VAR_MAC = "mac";
-  public static final String VAR_NETMASK = "netmask";
-  public static final String VAR_GATEWAY = "gateway";
-  public static final String VAR_MEMORY = "memory";
-  public static final String VAR_VCPUS = "vcpus";
   public static final String VAR_IMAGE = "image";
   public static final String VAR_DOMAIN_CONFIG = "domainConfig";
-  public static final String VAR_MOUNT_POINT = "mountPoint";
   public static final String VAR_LOOP_DEVICE = "loopDevice";
   public static final String VAR_GUEST_STATE = "guestState";
   public static final String VAR_GUEST_ERROR = "guestError";
@@ -51,9 +45,8 @@ public final class ProcessConstants {
   public static final String VAR_COPY_PROGRESS = "copyProgress";
 
   /** Declared local to the guest scope at its start, so that steps setting them never leak them to the batch. */
-  static final List<String> GUEST_LOCALS = List.of(VAR_HOSTNAME, VAR_IP, VAR_MAC, VAR_NETMASK, VAR_GATEWAY,
-      VAR_MEMORY, VAR_VCPUS, VAR_IMAGE, VAR_DOMAIN_CONFIG, VAR_MOUNT_POINT, VAR_LOOP_DEVICE, VAR_GUEST_ERROR,
-      VAR_FAILED_STEP);
+  static final List<String> GUEST_LOCALS = List.of(VAR_HOSTNAME, VAR_IP, VAR_MAC, VAR_IMAGE, VAR_DOMAIN_CONFIG,
+      VAR_LOOP_DEVICE, VAR_GUEST_ERROR, VAR_FAILED_STEP);
 
   public static final String GUEST_RUNNING = "RUNNING";
   public static final String GUEST_PROVISIONED = "PROVISIONED";

@@ -1,35 +1,37 @@
 package org.xenprovisioner.steps;
 
-import static org.xenprovisioner.steps.ProcessConstants.VAR_GUEST_INDEX;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_IMAGE_DIR;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_MOUNT_DIR;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_VM_LIST;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_XEN_CONFIG_DIR;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_DOMAIN_CONFIG;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_HOSTNAME;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_IMAGE;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_IP;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_MAC;
 
-import java.nio.file.Path;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.host.HostOperations;
-import org.xenprovisioner.intake.Guest;
-import org.xenprovisioner.intake.VmList;
 
-/** Step 1: reads this guest's row of the VM list and fixes the paths it will own. */
+/**
+ * Step 1: reads this guest's row from the batch ledger, checks it again with the intake rules and
+ * refuses a guest whose files appeared since submission. The row is shown on the guest's scope in
+ * Cockpit; no later step reads it back from there.
+ */
 @Component
 public class ReadGuestInfoDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public ReadGuestInfoDelegate(HostOperations host) {
+  public ReadGuestInfoDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables variables) {
-    int index = (Integer) execution.getVariable(VAR_GUEST_INDEX);
-    Guest guest = VmList.fromCsvBytes((byte[]) execution.getVariable(VAR_VM_LIST)).guest(index);
-    Path image = variables.batchPath(VAR_IMAGE_DIR).resolve(guest.hostname() + ".img");
-    Path domainConfig = variables.batchPath(VAR_XEN_CONFIG_DIR).resolve(guest.hostname() + ".cfg");
-    variables.remember(guest, image, domainConfig, variables.batchPath(VAR_MOUNT_DIR).resolve(guest.hostname()));
-    host.checkGuestIsNew(image, domainConfig, variables.owner());
+  void run(DelegateExecution execution, GuestContext guest) {
+    execution.setVariable(VAR_HOSTNAME, guest.guest().hostname());
+    execution.setVariable(VAR_IP, guest.guest().ip());
+    execution.setVariable(VAR_MAC, guest.guest().mac());
+    execution.setVariable(VAR_IMAGE, guest.files().image().toString());
+    execution.setVariable(VAR_DOMAIN_CONFIG, guest.files().domainConfig().toString());
+    host.checkGuestIsNew(guest.files(), guest.owner());
   }
 }

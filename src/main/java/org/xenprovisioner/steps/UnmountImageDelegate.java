@@ -1,23 +1,21 @@
 package org.xenprovisioner.steps;
 
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.host.HostOperations;
 
-/** Undoes {@link MountImageDelegate}: unmounts and detaches; does nothing when already released. */
+/** Undoes {@link MountImageDelegate}: unmounts and detaches the guest's own mount; does nothing when already released. */
 @Component
-public class UnmountImageDelegate implements JavaDelegate {
+public class UnmountImageDelegate extends UndoStep {
 
   private final HostOperations host;
 
-  public UnmountImageDelegate(HostOperations host) {
+  public UnmountImageDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  public void execute(DelegateExecution execution) {
-    GuestVariables guest = new GuestVariables(execution);
-    host.releaseImage(guest.image(), guest.mountPoint());
+  void undo(GuestContext guest) {
+    host.undoMount(guest.files(), guest.owner());
   }
 }

@@ -10,12 +10,13 @@ public class WriteDomainConfigDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public WriteDomainConfigDelegate(HostOperations host) {
+  public WriteDomainConfigDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables guest) {
-    host.writeDomainConfig(guest.domainConfig(), guest.guest(), guest.image(), guest.owner());
+  void run(DelegateExecution execution, GuestContext guest) {
+    host.writeDomainConfig(guest.files(), guest.guest(), guest.owner());
   }
 }

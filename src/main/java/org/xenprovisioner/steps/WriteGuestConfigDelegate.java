@@ -10,12 +10,13 @@ public class WriteGuestConfigDelegate extends GuestStep {
 
   private final HostOperations host;
 
-  public WriteGuestConfigDelegate(HostOperations host) {
+  public WriteGuestConfigDelegate(GuestLoader guests, HostOperations host) {
+    super(guests);
     this.host = host;
   }
 
   @Override
-  void run(DelegateExecution execution, GuestVariables guest) {
-    host.writeGuestFiles(guest.mountPoint(), guest.guest(), guest.image());
+  void run(DelegateExecution execution, GuestContext guest) {
+    host.writeGuestFiles(guest.files(), guest.guest());
   }
 }

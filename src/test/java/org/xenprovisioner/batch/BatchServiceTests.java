@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.BaseImageInspector;
 import org.xenprovisioner.host.CommandRunner;
+import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.host.RealHost;
 import org.xenprovisioner.host.TestImages;
 import org.xenprovisioner.intake.VmListRejectedException;
+import org.xenprovisioner.ledger.BatchLedger;
 
 /** Submission against a real base image that holds LVM: refused before anything starts. */
 class BatchServiceTests {
@@ -30,6 +32,7 @@ class BatchServiceTests {
   private Path dir;
   private final RuntimeService runtime = mock(RuntimeService.class);
   private final GuestClaims claims = mock(GuestClaims.class);
+  private final BatchLedger ledger = mock(BatchLedger.class);
 
   @BeforeEach
   void setUp() throws IOException {
@@ -47,8 +50,8 @@ class BatchServiceTests {
         Path.of("config/templates"), dir.resolve("data"), "auto", 2, 1000, 4194304, Duration.ofMinutes(5),
         Duration.ofMinutes(2), new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr0"), List.of(),
         null, new ProvisionerProperties.Clean(true, true, true), Duration.ofSeconds(2));
-    return new BatchService(runtime, mock(TaskService.class), mock(IdentityService.class), claims, properties,
-        new BaseImageInspector(new CommandRunner(), properties));
+    return new BatchService(runtime, mock(TaskService.class), mock(IdentityService.class), claims, ledger,
+        HostLayout.of(properties), properties, new BaseImageInspector(new CommandRunner(), properties));
   }
 
   @Test
@@ -61,7 +64,7 @@ class BatchServiceTests {
             .startsWith("provisioner.base-image: image " + base)
             .contains("LVM2_member on partition 2", "LVM inside the image is not supported, because"));
 
-    verifyNoInteractions(runtime, claims);
+    verifyNoInteractions(runtime, claims, ledger);
     try (var files = Files.list(dir)) {
       assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.contains(".img")))
           .as("no guest image").containsExactly("lvm-partition.img");

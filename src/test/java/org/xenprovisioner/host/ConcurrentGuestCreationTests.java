@@ -37,11 +37,7 @@ class ConcurrentGuestCreationTests {
     root = Files.createTempDirectory("xenprov-race-");
     Files.createDirectories(root.resolve("base"));
     base = TestImages.rhelBase(root.resolve("base"), 64, 16);
-    var properties = TemplateRendererTests.properties(Path.of("config/templates"), "rhel");
-    CommandRunner runner = new CommandRunner();
-    TemplateRenderer templates = new TemplateRenderer(properties);
-    host = new LocalHostOperations(new SparseImageCloner(runner, properties), new LoopMounter(runner, properties),
-        new GuestFileWriter(templates, properties), new DomainConfigWriter(templates), new BaseImageInspector(runner, properties));
+    host = LocalHostOperationsTests.host(LoopMounterTests.properties(root, null, base));
   }
 
   @AfterAll
@@ -54,7 +50,9 @@ class ConcurrentGuestCreationTests {
     for (int round = 0; round < ROUNDS; round++) {
       Path dir = Files.createDirectories(root.resolve("copy-" + round));
       Path image = dir.resolve("web01.img");
-      List<String> winners = race(owner -> host.copyBaseImage(base, image, owner));
+      GuestFiles files = HostLayout.of(dir, dir, dir.resolve("mnt")).filesOf("web01");
+      String fingerprint = BaseImageFingerprint.of(base);
+      List<String> winners = race(owner -> host.copyBaseImage(files, fingerprint, owner));
       assertThat(winners).as("round %d: exactly one copy wins", round).hasSize(1);
       assertThat(Ownership.isOwnedBy(image, winners.get(0))).as("round %d: the image carries its creator's mark", round).isTrue();
       assertThat(Files.mismatch(base, image)).as("round %d: the image is a whole copy", round).isEqualTo(-1);
@@ -67,7 +65,8 @@ class ConcurrentGuestCreationTests {
     for (int round = 0; round < ROUNDS * 5; round++) {
       Path dir = Files.createDirectories(root.resolve("xen-" + round));
       Path config = dir.resolve("web01.cfg");
-      List<String> winners = race(owner -> host.writeDomainConfig(config, guest(owner), Path.of("/srv/xen/web01.img"), owner));
+      GuestFiles files = HostLayout.of(dir, dir, dir.resolve("mnt")).filesOf("web01");
+      List<String> winners = race(owner -> host.writeDomainConfig(files, guest(owner), owner));
       assertThat(winners).as("round %d: exactly one write wins", round).hasSize(1);
       String winner = winners.get(0);
       assertThat(Ownership.isOwnedBy(config, winner)).as("round %d", round).isTrue();

@@ -28,7 +28,11 @@ class LoopMounterTests {
   private BaseImageInspector inspector;
 
   static ProvisionerProperties properties(Path dir, Integer rootPartition) {
-    return new ProvisionerProperties(dir.resolve("base.img"), dir, dir, dir.resolve("mnt"), Path.of("config/templates"),
+    return properties(dir, rootPartition, dir.resolve("base.img"));
+  }
+
+  static ProvisionerProperties properties(Path dir, Integer rootPartition, Path baseImage) {
+    return new ProvisionerProperties(baseImage, dir, dir, dir.resolve("mnt"), Path.of("config/templates"),
         dir.resolve("data"), "auto", 2, 1000, 4194304, Duration.ofMinutes(5), Duration.ofMinutes(2),
         new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr0"), List.of(), rootPartition,
         new ProvisionerProperties.Clean(true, true, true), Duration.ofMillis(10));

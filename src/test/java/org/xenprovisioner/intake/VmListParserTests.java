@@ -1,6 +1,7 @@
 package org.xenprovisioner.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -444,22 +445,43 @@ class VmListParserTests {
         tuple(2, "hostname"), tuple(4, "ip"), tuple(6, "mac"), tuple(6, "memory"));
   }
 
-  // --- round trip ----------------------------------------------------------------------------
+  // --- checking a stored guest again ----------------------------------------------------------
 
   @Test
-  void roundTripsThroughCsvBytesKeepingEveryFieldAndLine() {
+  void everyGuestIntakeAcceptsPassesTheCheckAgain() {
     VmList list = parser.parse("# guests\n"
         + "hostname,ip,mac,netmask,gateway,memory,vcpus\n"
         + "web01,192.0.2.10,00-16-3E-00-00-01,/24,192.0.2.1,1024,2\n"
         + "\n"
         + "db01.example.org,10.0.0.5,00:16:3e:00:00:02,255.0.0.0,,4096,8\n");
 
-    VmList copy = VmList.fromCsvBytes(list.toCsvBytes());
-
-    assertThat(copy).isEqualTo(list);
-    assertThat(copy.guests()).containsExactly(
+    assertThat(list.guests()).containsExactly(
         new Guest(3, "web01", "192.0.2.10", GOOD_MAC, "255.255.255.0", "192.0.2.1", 1024, 2),
         new Guest(5, "db01.example.org", "10.0.0.5", "00:16:3e:00:00:02", "255.0.0.0", null, 4096, 8));
+    list.guests().forEach(VmListParser::verify);
+  }
+
+  @Test
+  void aStoredGuestThatIntakeWouldNotHaveAcceptedFailsTheCheckNamingLineAndColumn() {
+    Guest good = new Guest(7, "web01", "192.0.2.10", GOOD_MAC, "255.255.255.0", "192.0.2.1", 1024, 2);
+    List<Guest> tampered = List.of(
+        new Guest(7, "../../x", good.ip(), good.mac(), good.netmask(), good.gateway(), 1024, 2),
+        new Guest(7, good.hostname(), "192.0.2.10\nscript=x", good.mac(), good.netmask(), good.gateway(), 1024, 2),
+        new Guest(7, good.hostname(), good.ip(), "00:16:3E:00:00:01", good.netmask(), good.gateway(), 1024, 2),
+        new Guest(7, good.hostname(), good.ip(), good.mac(), "24", good.gateway(), 1024, 2),
+        new Guest(7, good.hostname(), good.ip(), good.mac(), good.netmask(), "10.0.0.1", 1024, 2),
+        new Guest(7, good.hostname(), good.ip(), good.mac(), good.netmask(), good.gateway(), 1, 2),
+        new Guest(7, good.hostname(), "192.0.2.255", good.mac(), good.netmask(), null, 1024, 2),
+        new Guest(7, null, good.ip(), good.mac(), good.netmask(), good.gateway(), 1024, 2));
+    List<String> columns = List.of("hostname", "ip", "mac", "netmask", "gateway", "memory", "ip", "hostname");
+    for (int i = 0; i < tampered.size(); i++) {
+      Guest guest = tampered.get(i);
+      String column = columns.get(i);
+      assertThatThrownBy(() -> VmListParser.verify(guest)).as("%s", guest)
+          .isInstanceOfSatisfying(VmListRejectedException.class, e -> assertThat(e.errors())
+              .extracting(VmListError::line, VmListError::column).contains(tuple(7, column)));
+    }
+    VmListParser.verify(good);
   }
 
   private static String quote(String cell) {

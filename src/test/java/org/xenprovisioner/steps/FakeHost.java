@@ -1,10 +1,10 @@
 package org.xenprovisioner.steps;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.xenprovisioner.host.CopyProgress;
+import org.xenprovisioner.host.GuestFiles;
 import org.xenprovisioner.host.HostOperationException;
 import org.xenprovisioner.host.HostOperations;
 import org.xenprovisioner.intake.Guest;
@@ -40,9 +40,8 @@ class FakeHost implements HostOperations {
     }
   }
 
-  private void record(String operation, Path path) {
-    String file = path.getFileName().toString();
-    String hostname = file.contains(".") ? file.substring(0, file.indexOf('.')) : file;
+  private void record(String operation, GuestFiles files) {
+    String hostname = files.hostname();
     calls.add(operation + " " + hostname);
     if (failing.remove(operation + " " + hostname) || failingAlways.contains(operation + " " + hostname)) {
       throw new HostOperationException("simulated failure of " + operation);
@@ -50,22 +49,21 @@ class FakeHost implements HostOperations {
   }
 
   @Override
-  public void checkGuestIsNew(Path image, Path domainConfig, String owner) {
-    record("check", image);
+  public void checkGuestIsNew(GuestFiles files, String owner) {
+    record("check", files);
   }
 
   /** Progress reports the next copy makes, each from a thread of its own as the real cloner does. */
   final List<long[]> copyProgress = Collections.synchronizedList(new ArrayList<>());
   /** Runs inside the copy (on the job's thread) after the progress reports, before the step returns. */
   volatile Runnable duringCopy = () -> { };
-  /** Not recorded: the process tests assert the six steps' calls; the real check is tested on real images. */
-  @Override
-  public void checkBaseImage(Path baseImage, String fingerprint, Path image, String owner) {
-  }
+  /** The owner and base image fingerprint of every copy, as the steps passed them. */
+  final List<String> copies = Collections.synchronizedList(new ArrayList<>());
 
   @Override
-  public void copyBaseImage(Path baseImage, Path image, String owner, CopyProgress progress) {
-    record("copy", image);
+  public void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner, CopyProgress progress) {
+    copies.add(owner + " from " + baseImageFingerprint + " to " + files.image());
+    record("copy", files);
     for (long[] report : copyProgress) {
       Thread reporter = new Thread(() -> progress.update(report[0], report[1]), "fake-copy-progress");
       reporter.start();
@@ -79,33 +77,38 @@ class FakeHost implements HostOperations {
   }
 
   @Override
-  public void deleteImage(Path image, Path mountPoint, String owner) {
-    record("delete-image", image);
+  public void deleteImage(GuestFiles files, String owner) {
+    record("delete-image", files);
   }
 
   @Override
-  public String mountImage(Path image, Path mountPoint) {
-    record("mount", image);
+  public String mountImage(GuestFiles files) {
+    record("mount", files);
     return "/dev/loop7";
   }
 
   @Override
-  public void writeGuestFiles(Path mountPoint, Guest guest, Path image) {
-    record("write-guest-files", image);
+  public void writeGuestFiles(GuestFiles files, Guest guest) {
+    record("write-guest-files", files);
   }
 
   @Override
-  public void releaseImage(Path image, Path mountPoint) {
-    record("release", image);
+  public void releaseImage(GuestFiles files, String owner) {
+    record("release", files);
   }
 
   @Override
-  public void writeDomainConfig(Path domainConfig, Guest guest, Path image, String owner) {
-    record("write-domain-config", domainConfig);
+  public void undoMount(GuestFiles files, String owner) {
+    record("undo-mount", files);
   }
 
   @Override
-  public void deleteDomainConfig(Path domainConfig, String owner) {
-    record("delete-domain-config", domainConfig);
+  public void writeDomainConfig(GuestFiles files, Guest guest, String owner) {
+    record("write-domain-config", files);
+  }
+
+  @Override
+  public void deleteDomainConfig(GuestFiles files, String owner) {
+    record("delete-domain-config", files);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.xenprovisioner.steps.ProcessConstants.*;
 
+import java.nio.file.Path;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -20,16 +21,15 @@ import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.Deployment;
 import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
-import org.camunda.bpm.engine.variable.Variables;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.xenprovisioner.batch.FourEyesApprovalListener;
+import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
-import org.xenprovisioner.intake.VmList;
+import org.xenprovisioner.security.ProcessGuardPlugin;
 
 /**
  * The process model with the host faked: job execution is off, the test drives every job, and
@@ -39,9 +39,18 @@ import org.xenprovisioner.intake.VmList;
 class ProvisionBatchProcessTests {
 
   private static final FakeHost HOST = new FakeHost();
+  private static final FakeLedger LEDGER = new FakeLedger();
+  private static final HostLayout LAYOUT = HostLayout.of(Path.of("/srv/xen"), Path.of("/etc/xen"),
+      Path.of("/run/xen-provisioner"));
 
   @RegisterExtension
   static ProcessEngineExtension engine = ProcessEngineExtension.builder().useProcessEngine(buildEngine()).build();
+
+  /** Several engines live in one test JVM: bind the assertions to this class's. */
+  @BeforeEach
+  void bindAssertions() {
+    org.camunda.bpm.engine.test.assertions.bpmn.AbstractAssertions.init(engine.getProcessEngine());
+  }
 
   @BeforeEach
   void users() {
@@ -104,7 +113,7 @@ class ProvisionBatchProcessTests {
     ProcessInstance batch = submit("web01");
     Task task = engine.getTaskService().createTaskQuery().processInstanceId(batch.getId()).singleResult();
     assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of(VAR_APPROVED, true)))
-        .hasMessageContaining("logged-in user");
+        .hasMessageContaining("needs a logged-in user");
     assertThat(batch).isWaitingAt(TASK_APPROVE);
   }
 
@@ -113,9 +122,9 @@ class ProvisionBatchProcessTests {
       "check; ''",
       "copy; ''",
       "mount; delete-image",
-      "write-guest-files; release,delete-image",
-      "release; release,delete-image",
-      "write-domain-config; release,delete-image",
+      "write-guest-files; undo-mount,delete-image",
+      "release; undo-mount,delete-image",
+      "write-domain-config; undo-mount,delete-image",
   })
   void rollsBackOnlyTheFailedGuestWithExactlyTheUndoHandlersOfItsCompletedSteps(String failingStep, String undo) {
     HOST.failAt(failingStep, "web02");
@@ -138,6 +147,44 @@ class ProvisionBatchProcessTests {
         .containsEntry("web02", GUEST_ROLLED_BACK);
     assertThat(guestVariable(batch, "web02", VAR_GUEST_ERROR))
         .asString().startsWith("Guest web02: ").contains("simulated failure of " + failingStep);
+  }
+
+  @Test
+  void aGuestWhoseStoredRowNoLongerPassesTheIntakeRulesIsRolledBackBeforeTouchingTheHost() {
+    ProcessInstance batch = submit("web01", "web02", "web03");
+    LEDGER.tamper(batch, 1, new Guest(3, "../../etc/cron.d/x", "192.0.2.11", "00:16:3e:00:00:02", "255.255.255.0",
+        null, 512, 1));
+    LEDGER.tamper(batch, 2, new Guest(4, "web03", "192.0.2.12", "00:16:3e:00:00:03\"\nscript=\"/tmp/x",
+        "255.255.255.0", null, 512, 1));
+    decide(batch, "arne", true);
+    runAllJobs();
+
+    assertThat(HOST.callsFor("web01")).containsExactly("check", "copy", "mount", "write-guest-files", "release",
+        "write-domain-config");
+    assertThat(HOST.calls).hasSize(6);
+    Map<Integer, String> errors = guestErrorsByIndex(batch);
+    assertThat(errors.get(1)).startsWith("Guest #1: Read guest info failed: ").contains("line 3, hostname");
+    assertThat(errors.get(2)).startsWith("Guest #2: Read guest info failed: ").contains("line 4, mac");
+    assertThat(guestStates(batch)).containsOnly(GUEST_PROVISIONED, GUEST_ROLLED_BACK);
+  }
+
+  @Test
+  void anInstanceStartedPastTheBatchApiTouchesNothing() {
+    engine.getIdentityService().setAuthentication("admin", List.of("camunda-admin"));
+    ProcessInstance forged;
+    try {
+      forged = engine.getRuntimeService().createProcessInstanceByKey(PROCESS_KEY)
+          .startBeforeActivity(SUBPROCESS_GUEST + "#multiInstanceBody")
+          .setVariable(VAR_GUEST_COUNT, 2).execute();
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+    runAllJobs();
+
+    assertThat(forged).isEnded();
+    assertThat(HOST.calls).isEmpty();
+    assertThat(guestErrorsByIndex(forged).values()).hasSize(2)
+        .allSatisfy(error -> assertThat(error).contains("has no guest #"));
   }
 
   @Test
@@ -182,24 +229,27 @@ class ProvisionBatchProcessTests {
     assertThat(guestStatesByHost(batch)).containsExactly(Map.entry("web01", GUEST_PROVISIONED));
   }
 
+  /** As the batch API does: the instance started by the operator with the API's group, its guests in the ledger. */
   private ProcessInstance submit(String... hostnames) {
     List<Guest> guests = new java.util.ArrayList<>();
     for (int i = 0; i < hostnames.length; i++) {
       guests.add(new Guest(i + 2, hostnames[i], "192.0.2." + (10 + i), String.format("00:16:3e:00:00:%02x", i + 1),
           "255.255.255.0", "192.0.2.1", 512, 1));
     }
-    VmList list = new VmList(guests);
     Map<String, Object> variables = new HashMap<>();
     variables.put(VAR_BATCH_NAME, "test");
     variables.put(VAR_SUBMITTED_BY, "olga");
     variables.put(VAR_SUBMITTED_AT, new Date());
-    variables.put(VAR_VM_LIST, Variables.byteArrayValue(list.toCsvBytes()));
-    variables.put(VAR_GUEST_COUNT, list.size());
-    variables.put(VAR_BASE_IMAGE, "/base/base.img");
-    variables.put(VAR_IMAGE_DIR, "/images");
-    variables.put(VAR_XEN_CONFIG_DIR, "/xen");
-    variables.put(VAR_MOUNT_DIR, "/mnt/provisioner");
-    return engine.getRuntimeService().startProcessInstanceByKey(PROCESS_KEY, UUID.randomUUID().toString(), variables);
+    variables.put(VAR_GUEST_COUNT, guests.size());
+    engine.getIdentityService().setAuthentication("olga", List.of(GROUP_OPERATORS, ProcessGuardPlugin.API_GROUP));
+    try {
+      ProcessInstance batch = engine.getRuntimeService()
+          .startProcessInstanceByKey(PROCESS_KEY, UUID.randomUUID().toString(), variables);
+      LEDGER.record(batch, guests);
+      return batch;
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
   }
 
   private void decide(ProcessInstance batch, String user, boolean approved) {
@@ -239,6 +289,18 @@ class ProvisionBatchProcessTests {
     throw new AssertionError("jobs still pending after 200 rounds");
   }
 
+  private Map<Integer, String> guestErrorsByIndex(ProcessInstance batch) {
+    Map<String, String> index = scopeValues(batch, VAR_GUEST_INDEX);
+    Map<String, String> error = scopeValues(batch, VAR_GUEST_ERROR);
+    Map<Integer, String> errors = new HashMap<>();
+    index.forEach((scope, value) -> {
+      if (error.get(scope) != null && !"null".equals(error.get(scope))) {
+        errors.put(Integer.parseInt(value), error.get(scope));
+      }
+    });
+    return errors;
+  }
+
   private List<Object> guestStates(ProcessInstance batch) {
     return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(batch.getId())
         .variableName(VAR_GUEST_STATE).list().stream().map(HistoricVariableInstance::getValue).toList();
@@ -276,19 +338,21 @@ class ProvisionBatchProcessTests {
             .setHistory("full")
             .setJobExecutorActivate(false)
             .setProcessEngineName("process-tests");
+    GuestLoader guests = new GuestLoader(LEDGER, LAYOUT);
     Map<Object, Object> beans = new HashMap<>();
     beans.put("guestScopeListener", new GuestScopeListener());
-    beans.put("fourEyesApprovalListener", new FourEyesApprovalListener());
-    beans.put("readGuestInfoDelegate", new ReadGuestInfoDelegate(HOST));
-    beans.put("copyBaseImageDelegate", new CopyBaseImageDelegate(HOST));
-    beans.put("mountImageDelegate", new MountImageDelegate(HOST));
-    beans.put("writeGuestConfigDelegate", new WriteGuestConfigDelegate(HOST));
-    beans.put("detachImageDelegate", new DetachImageDelegate(HOST));
-    beans.put("writeDomainConfigDelegate", new WriteDomainConfigDelegate(HOST));
-    beans.put("deleteImageDelegate", new DeleteImageDelegate(HOST));
-    beans.put("unmountImageDelegate", new UnmountImageDelegate(HOST));
-    beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(HOST));
+    beans.put("recordApprovalListener", new RecordApprovalListener());
+    beans.put("readGuestInfoDelegate", new ReadGuestInfoDelegate(guests, HOST));
+    beans.put("copyBaseImageDelegate", new CopyBaseImageDelegate(guests, HOST));
+    beans.put("mountImageDelegate", new MountImageDelegate(guests, HOST));
+    beans.put("writeGuestConfigDelegate", new WriteGuestConfigDelegate(guests, HOST));
+    beans.put("detachImageDelegate", new DetachImageDelegate(guests, HOST));
+    beans.put("writeDomainConfigDelegate", new WriteDomainConfigDelegate(guests, HOST));
+    beans.put("deleteImageDelegate", new DeleteImageDelegate(guests, HOST));
+    beans.put("unmountImageDelegate", new UnmountImageDelegate(guests, HOST));
+    beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(guests, HOST));
     configuration.setBeans(beans);
+    configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
     return configuration.buildProcessEngine();
   }
 }

@@ -1,0 +1,15 @@
+package org.xenprovisioner.ledger;
+
+import java.time.Instant;
+
+/**
+ * A batch as the batch API accepted it.
+ *
+ * @param id the batch id (the process instance's business key)
+ * @param processInstanceId the engine's instance of {@code provision-batch} started for it
+ * @param submittedBy the user the API authenticated
+ * @param baseImageFingerprint identity of the base image at submission ({@code BaseImageFingerprint})
+ */
+public record LedgerBatch(String id, String processInstanceId, String name, String submittedBy, Instant submittedAt,
+                          String baseImageFingerprint) {
+}

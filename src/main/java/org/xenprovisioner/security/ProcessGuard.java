@@ -1,0 +1,277 @@
+package org.xenprovisioner.security;
+
+import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
+import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
+import static org.xenprovisioner.steps.ProcessConstants.TASK_APPROVE;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_APPROVED;
+import static org.xenprovisioner.steps.ProcessConstants.VAR_COMMENT;
+
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.impl.cmd.ClaimTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.CompleteTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteTaskCommentCmd;
+import org.camunda.bpm.engine.impl.cmd.ResolveTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.SubmitTaskFormCmd;
+import org.camunda.bpm.engine.impl.cmd.UpdateCommentCmd;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.variable.type.ValueType;
+import org.camunda.bpm.engine.variable.value.TypedValue;
+
+/**
+ * The engine's side of the trust boundary: a command check the engine runs for every command,
+ * whichever route it came by (our API, Tasklist, Cockpit, {@code /engine-rest}), next to its own
+ * authorization checks. For {@code provision-batch} it refuses what a REST caller could use to steer
+ * root operations or the approval:
+ * <ul>
+ *   <li>starting or restarting an instance (with variables or start instructions), modifying,
+ *   migrating, executing its jobs by hand, batch operations, and writing its variables: refused
+ *   for every authenticated user but {@code camunda-admin}; the batch API starts instances with the
+ *   {@link #API_GROUP} that no user is a member of;</li>
+ *   <li>working {@code approve-batch} (claim, complete, submit the form, resolve): only members of
+ *   {@code approvers}, never the user who started the instance as the engine recorded it (four
+ *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}
+ *   (at most {@value #MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
+ * </ul>
+ * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
+ * authenticated user and pass. Refusals are {@link AuthorizationException} (HTTP 403) or
+ * {@link BadUserRequestException} (HTTP 400), never a server error.
+ */
+final class ProcessGuard extends NoCommandChecks {
+
+  /** Carried by the batch API's own start of an instance; the grant of CREATE_INSTANCE goes to this group only. */
+  static final String API_GROUP = "xen-provisioner-api";
+  static final int MAX_COMMENT = 2000;
+  private static final Set<String> DECISION = Set.of(VAR_APPROVED, VAR_COMMENT);
+  /** Commands that work the task without deciding it. */
+  private static final Set<Class<?>> HARMLESS_TASK_WORK = Set.of(ClaimTaskCmd.class, UpdateCommentCmd.class,
+      DeleteTaskCommentCmd.class);
+
+  @Override
+  public void checkCreateProcessInstance(ProcessDefinition definition) {
+    Authentication user = ordinaryUser();
+    if (user != null && isOurs(definition.getKey()) && !groups(user).contains(API_GROUP)) {
+      refuse(user, "start " + PROCESS_KEY + ": a batch starts only through POST /api/batches, which validates it");
+    }
+  }
+
+  @Override
+  public void checkUpdateProcessInstance(ExecutionEntity execution) {
+    refuseSteering(execution.getProcessDefinitionId(), "modify " + PROCESS_KEY + " instances");
+  }
+
+  @Override
+  public void checkUpdateProcessInstanceById(String processInstanceId) {
+    ExecutionEntity instance = Context.getCommandContext().getExecutionManager().findExecutionById(processInstanceId);
+    if (instance != null) {
+      checkUpdateProcessInstance(instance);
+    }
+  }
+
+  @Override
+  public void checkUpdateProcessInstanceByProcessDefinitionId(String processDefinitionId) {
+    refuseSteering(processDefinitionId, "modify " + PROCESS_KEY + " instances");
+  }
+
+  @Override
+  public void checkUpdateProcessInstanceByProcessDefinitionKey(String processDefinitionKey) {
+    Authentication user = ordinaryUser();
+    if (user != null && isOurs(processDefinitionKey)) {
+      refuse(user, "modify " + PROCESS_KEY + " instances");
+    }
+  }
+
+  @Override
+  public void checkUpdateProcessInstanceVariables(ExecutionEntity execution) {
+    refuseSteering(execution.getProcessDefinitionId(), "change the variables of a batch");
+  }
+
+  @Override
+  public void checkMigrateProcessInstance(ExecutionEntity processInstance, ProcessDefinition target) {
+    refuseSteering(processInstance.getProcessDefinitionId(), "migrate a batch");
+    Authentication user = ordinaryUser();
+    if (user != null && isOurs(target.getKey())) {
+      refuse(user, "migrate instances into " + PROCESS_KEY);
+    }
+  }
+
+  @Override
+  public void checkCreateMigrationPlan(ProcessDefinition source, ProcessDefinition target) {
+    Authentication user = ordinaryUser();
+    if (user != null && (isOurs(source.getKey()) || isOurs(target.getKey()))) {
+      refuse(user, "migrate " + PROCESS_KEY + " instances");
+    }
+  }
+
+  /** Executing a job by hand would run a step in the caller's request, outside the job executor. */
+  @Override
+  public void checkUpdateJob(JobEntity job) {
+    if (job.getProcessDefinitionId() != null) {
+      refuseSteering(job.getProcessDefinitionId(), "execute or change the jobs of a batch");
+    }
+  }
+
+  /** Batch operations run later without a user, where nothing of this guard would see them. */
+  @Override
+  public void checkCreateBatch(Permission permission) {
+    Authentication user = ordinaryUser();
+    if (user != null) {
+      refuse(user, "create batch operations (" + permission.getName() + ")");
+    }
+  }
+
+  @Override
+  public void checkUpdateTaskVariable(TaskEntity task) {
+    Authentication user = ordinaryUser();
+    if (user != null && isOurs(task)) {
+      refuse(user, "change the variables of a batch's task; approve-batch is decided with approved and comment only");
+    }
+  }
+
+  @Override
+  public void checkTaskWork(TaskEntity task) {
+    if (!isOurs(task) || !TASK_APPROVE.equals(task.getTaskDefinitionKey())) {
+      return;
+    }
+    Authentication user = Context.getCommandContext().getAuthentication();
+    if (user == null || user.getUserId() == null) {
+      throw new AuthorizationException("Deciding on a batch needs a logged-in user");
+    }
+    if (!groups(user).contains(GROUP_APPROVERS)) {
+      throw new AuthorizationException("User " + user.getUserId() + " is not in group " + GROUP_APPROVERS
+          + " and cannot decide on a batch");
+    }
+    String submitter = startUserOf(task.getProcessInstanceId());
+    if (submitter == null || submitter.equals(user.getUserId())) {
+      throw new AuthorizationException("User " + user.getUserId() + " submitted this batch and cannot approve it too"
+          + " (four eyes)");
+    }
+    Command<?> command = Context.getCommandInvocationContext().getCommand();
+    if (command instanceof CompleteTaskCmd || command instanceof SubmitTaskFormCmd) {
+      // resolving a delegated task hands it back without deciding: approved may come later
+      checkDecision(EngineCommands.variablesOf(command), !(command instanceof ResolveTaskCmd));
+    } else if (!HARMLESS_TASK_WORK.contains(command.getClass())) {
+      throw new AuthorizationException("approve-batch is decided only by completing it with approved and comment ("
+          + command.getClass().getSimpleName() + " refused)");
+    }
+  }
+
+  /** The decision: Boolean {@code approved}, optional String {@code comment}, nothing else. */
+  static void checkDecision(Map<String, Object> given, boolean decides) {
+    Map<String, Object> variables = given == null ? Map.of() : given;
+    Object approved = plain(variables.get(VAR_APPROVED));
+    if (decides ? !(approved instanceof Boolean) : approved != null && !(approved instanceof Boolean)) {
+      throw new BadUserRequestException("Completing approve-batch needs the Boolean variable 'approved'");
+    }
+    for (Map.Entry<String, Object> variable : variables.entrySet()) {
+      if (!DECISION.contains(variable.getKey())) {
+        throw new BadUserRequestException("Completing approve-batch takes the variables approved and comment only; '"
+            + variable.getKey() + "' is refused");
+      }
+    }
+    Object comment = plain(variables.get(VAR_COMMENT));
+    if (comment != null && !(comment instanceof String)) {
+      throw new BadUserRequestException("The variable 'comment' must be a String");
+    }
+    if (comment != null && ((String) comment).length() > MAX_COMMENT) {
+      throw new BadUserRequestException("The comment has " + ((String) comment).length() + " characters; at most "
+          + MAX_COMMENT + " are kept");
+    }
+  }
+
+  /** The value of a variable as given, or a refusal for a typed value that is neither Boolean, String nor null. */
+  private static Object plain(Object value) {
+    if (!(value instanceof TypedValue typed)) {
+      return value;
+    }
+    ValueType type = typed.getType();
+    if (type != null && type != ValueType.BOOLEAN && type != ValueType.STRING && type != ValueType.NULL) {
+      throw new BadUserRequestException("approve-batch takes a Boolean approved and a String comment, not a "
+          + type.getName() + " value");
+    }
+    return typed.getValue();
+  }
+
+  private void refuseSteering(String processDefinitionId, String what) {
+    Authentication user = ordinaryUser();
+    if (user != null && isOurs(definition(processDefinitionId))) {
+      refuse(user, what);
+    }
+  }
+
+  private static void refuse(Authentication user, String what) {
+    throw new AuthorizationException("User " + user.getUserId() + " may not " + what
+        + " (only camunda-admin may, outside the batch API)");
+  }
+
+  /** The authenticated user unless it is an administrator; null also for the engine's own calls. */
+  private static Authentication ordinaryUser() {
+    CommandContext context = Context.getCommandContext();
+    Authentication user = context.getAuthentication();
+    if (user == null || user.getUserId() == null || context.getAuthorizationManager().isCamundaAdmin(user)) {
+      return null;
+    }
+    return user;
+  }
+
+  private static List<String> groups(Authentication user) {
+    return user.getGroupIds() == null ? List.of() : user.getGroupIds();
+  }
+
+  private static String startUserOf(String processInstanceId) {
+    HistoricProcessInstanceEntity instance = Context.getCommandContext().getHistoricProcessInstanceManager()
+        .findHistoricProcessInstance(processInstanceId);
+    return instance == null ? null : instance.getStartUserId();
+  }
+
+  private static boolean isOurs(TaskEntity task) {
+    return task.getProcessDefinitionId() != null && isOurs(definition(task.getProcessDefinitionId()));
+  }
+
+  private static String definition(String processDefinitionId) {
+    ProcessDefinitionEntity definition = Context.getProcessEngineConfiguration().getDeploymentCache()
+        .findDeployedProcessDefinitionById(processDefinitionId);
+    return definition == null ? null : definition.getKey();
+  }
+
+  private static boolean isOurs(String processDefinitionKey) {
+    return PROCESS_KEY.equals(processDefinitionKey);
+  }
+
+  /** The variables a completing command is about to set; read from the engine's command object. */
+  static final class EngineCommands {
+
+    private EngineCommands() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> variablesOf(Command<?> command) {
+      // CompleteTaskCmd (and ResolveTaskCmd, its subclass) keeps them in "variables", SubmitTaskFormCmd in
+      // "properties"; EngineCommandsTests fails if an engine upgrade renames them
+      String name = command instanceof SubmitTaskFormCmd ? "properties" : "variables";
+      Class<?> type = command instanceof SubmitTaskFormCmd ? SubmitTaskFormCmd.class : CompleteTaskCmd.class;
+      try {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return (Map<String, Object>) field.get(command);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read the variables of " + command.getClass().getName()
+            + " (engine internals changed?)", e);
+      }
+    }
+  }
+}
