@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.authorization.Permission;
 import org.camunda.bpm.engine.impl.cmd.ClaimTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.CompleteTaskCmd;
@@ -48,8 +47,8 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  *   (at most {@value #MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
  * </ul>
  * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
- * authenticated user and pass. Refusals are {@link AuthorizationException} (HTTP 403) or
- * {@link BadUserRequestException} (HTTP 400), never a server error.
+ * authenticated user and pass. Every refusal is an {@link AuthorizationException}: the engine REST
+ * API answers it with 403 on every route (other engine exceptions become a 500 there).
  */
 final class ProcessGuard extends NoCommandChecks {
 
@@ -175,20 +174,20 @@ final class ProcessGuard extends NoCommandChecks {
     Map<String, Object> variables = given == null ? Map.of() : given;
     Object approved = plain(variables.get(VAR_APPROVED));
     if (decides ? !(approved instanceof Boolean) : approved != null && !(approved instanceof Boolean)) {
-      throw new BadUserRequestException("Completing approve-batch needs the Boolean variable 'approved'");
+      throw new AuthorizationException("Completing approve-batch needs the Boolean variable 'approved'");
     }
     for (Map.Entry<String, Object> variable : variables.entrySet()) {
       if (!DECISION.contains(variable.getKey())) {
-        throw new BadUserRequestException("Completing approve-batch takes the variables approved and comment only; '"
+        throw new AuthorizationException("Completing approve-batch takes the variables approved and comment only; '"
             + variable.getKey() + "' is refused");
       }
     }
     Object comment = plain(variables.get(VAR_COMMENT));
     if (comment != null && !(comment instanceof String)) {
-      throw new BadUserRequestException("The variable 'comment' must be a String");
+      throw new AuthorizationException("The variable 'comment' must be a String");
     }
     if (comment != null && ((String) comment).length() > MAX_COMMENT) {
-      throw new BadUserRequestException("The comment has " + ((String) comment).length() + " characters; at most "
+      throw new AuthorizationException("The comment has " + ((String) comment).length() + " characters; at most "
           + MAX_COMMENT + " are kept");
     }
   }
@@ -200,7 +199,7 @@ final class ProcessGuard extends NoCommandChecks {
     }
     ValueType type = typed.getType();
     if (type != null && type != ValueType.BOOLEAN && type != ValueType.STRING && type != ValueType.NULL) {
-      throw new BadUserRequestException("approve-batch takes a Boolean approved and a String comment, not a "
+      throw new AuthorizationException("approve-batch takes a Boolean approved and a String comment, not a "
           + type.getName() + " value");
     }
     return typed.getValue();

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
@@ -136,23 +135,23 @@ class ProcessGuardTests {
     ProcessInstance batch = submit();
     String task = task(batch).getId();
     Map<String, Object> extra = new HashMap<>(Map.of(VAR_APPROVED, true, "imageDir", "/tmp/evil"));
-    assertThatThrownBy(() -> decide(batch, "arne", extra)).isInstanceOf(BadUserRequestException.class)
+    assertThatThrownBy(() -> decide(batch, "arne", extra)).isInstanceOf(AuthorizationException.class)
         .hasMessageContaining("'imageDir' is refused");
     assertThatThrownBy(() -> as("arne", APPROVER, () -> engine.getFormService().submitTaskForm(task,
-        Map.of(VAR_APPROVED, true, VAR_SUBMITTED_BY, "arne")))).isInstanceOf(BadUserRequestException.class);
+        Map.of(VAR_APPROVED, true, VAR_SUBMITTED_BY, "arne")))).isInstanceOf(AuthorizationException.class);
     assertThatThrownBy(() -> decide(batch, "arne", Map.of(VAR_COMMENT, "no decision")))
-        .isInstanceOf(BadUserRequestException.class).hasMessageContaining("Boolean variable 'approved'");
+        .isInstanceOf(AuthorizationException.class).hasMessageContaining("Boolean variable 'approved'");
     assertThatThrownBy(() -> decide(batch, "arne", Map.of(VAR_APPROVED, "true")))
-        .isInstanceOf(BadUserRequestException.class);
+        .isInstanceOf(AuthorizationException.class);
     assertThatThrownBy(() -> decide(batch, "arne", Map.of(VAR_APPROVED, Variables.integerValue(1))))
-        .isInstanceOf(BadUserRequestException.class);
+        .isInstanceOf(AuthorizationException.class);
     assertThatThrownBy(() -> decide(batch, "arne", Map.of(VAR_APPROVED, true, VAR_COMMENT, "x".repeat(2001))))
-        .isInstanceOf(BadUserRequestException.class).hasMessageContaining("at most 2000");
+        .isInstanceOf(AuthorizationException.class).hasMessageContaining("at most 2000");
     assertThatThrownBy(() -> as("arne", APPROVER, () -> engine.getTaskService().handleBpmnError(task, "Err_GuestFailed")))
         .isInstanceOf(AuthorizationException.class);
     as("arne", APPROVER, () -> engine.getTaskService().delegateTask(task, "arne"));
     assertThatThrownBy(() -> as("arne", APPROVER, () -> engine.getTaskService().resolveTask(task,
-        Map.of(VAR_APPROVED, true, VAR_GUEST_COUNT, 100)))).isInstanceOf(BadUserRequestException.class);
+        Map.of(VAR_APPROVED, true, VAR_GUEST_COUNT, 100)))).isInstanceOf(AuthorizationException.class);
     assertThat(batch).isWaitingAt(TASK_APPROVE);
     assertThat(engine.getRuntimeService().getVariables(batch.getId())).doesNotContainKeys("imageDir", VAR_APPROVED)
         .containsEntry(VAR_GUEST_COUNT, 1);

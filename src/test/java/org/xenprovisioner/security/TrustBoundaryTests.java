@@ -1,0 +1,366 @@
+package org.xenprovisioner.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.batch.TestApp;
+import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.host.TestImages;
+
+/**
+ * The abuse suite: the real application on real loop devices, attacked over HTTP the way an
+ * ordinary account would, as an operator ({@code olga}), an approver ({@code arne}), a user in both
+ * groups ({@code paula}) and a user in none ({@code nora}). Every attack must be refused (never with
+ * a 500) or have no effect; at the end one honest batch provisions and nothing exists anywhere but
+ * the configured directories.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrustBoundaryTests {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> ROLES = List.of("olga", "arne", "paula", "nora");
+  private static Path root;
+  /** Where an attacker would like files to go: beside the test's root, never configured. */
+  private static Path elsewhere;
+
+  @LocalServerPort
+  private int port;
+
+  @Autowired
+  private ProcessEngine engine;
+
+  @BeforeAll
+  static void prepare() throws IOException {
+    RealHost.assumeLoopDevicesUsable();
+    root = TestApp.createRoot("xenprov-trust-");
+    TestImages.rhelBase(root.resolve("base"));
+    elsewhere = root.resolveSibling(root.getFileName() + "-elsewhere");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
+    RealHost.cleanUp(elsewhere);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    TestApp.register(registry, () -> root);
+    registry.add("provisioner.users[2].id", () -> "paula");
+    registry.add("provisioner.users[2].password", () -> "paula-secret");
+    registry.add("provisioner.users[2].groups", () -> "operators,approvers");
+    registry.add("provisioner.users[3].id", () -> "nora");
+    registry.add("provisioner.users[3].password", () -> "nora-secret");
+    registry.add("provisioner.users[3].groups", () -> "");
+    registry.add("PROVISIONER_ADMIN_PASSWORD", () -> "admin-secret");
+  }
+
+  @Test
+  @Order(1)
+  void nobodyStartsRestartsOrSteersABatchThroughTheEngine() {
+    String rejected = submit("r1", "paula");
+    decide(rejected, "arne", false);
+    String waiting = submit("w1", "olga");
+    String instance = instanceOf(waiting);
+    String definition = engineGet("/process-definition/key/provision-batch", "admin").get("id").asText();
+    String steering = "{\"variables\": {\"imageDir\": {\"value\": \"" + elsewhere + "\"},"
+        + " \"baseImage\": {\"value\": \"/etc/shadow\"}, \"guestCount\": {\"value\": 1}}";
+    for (String user : ROLES) {
+      refused(user, "POST", "/process-definition/key/provision-batch/start", steering + "}");
+      refused(user, "POST", "/process-definition/key/provision-batch/start", steering
+          + ", \"startInstructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+      refused(user, "POST", "/process-definition/key/provision-batch/submit-form", steering + "}");
+      refused(user, "POST", "/process-definition/" + definition + "/restart", "{\"processInstanceIds\": [\""
+          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+      refused(user, "POST", "/process-definition/" + definition + "/restart-async", "{\"processInstanceIds\": [\""
+          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+      refused(user, "POST", "/process-instance/" + instance + "/modification",
+          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+      refused(user, "POST", "/process-instance/" + instance + "/modification-async",
+          "{\"instructions\": [{\"type\": \"cancel\", \"activityId\": \"approve-batch\"}]}");
+      refused(user, "POST", "/migration/execute", "{\"migrationPlan\": {\"sourceProcessDefinitionId\": \"" + definition
+          + "\", \"targetProcessDefinitionId\": \"" + definition + "\", \"instructions\": []}, \"processInstanceIds\": [\""
+          + instance + "\"]}");
+    }
+    assertThat(batchIds()).as("no batch appeared past the API").hasSize(2);
+    assertThat(state(rejected)).isEqualTo("REJECTED");
+    assertThat(state(waiting)).isEqualTo("AWAITING_APPROVAL");
+  }
+
+  @Test
+  @Order(2)
+  void nobodyChangesABatchThroughItsVariablesOrItsTask() {
+    String batch = submit("v1", "olga");
+    String instance = instanceOf(batch);
+    String task = taskOf(instance);
+    String change = "{\"modifications\": {\"submittedBy\": {\"value\": \"nobody\"}, \"guestTable\": {\"value\": \"[]\"},"
+        + " \"imageDir\": {\"value\": \"" + elsewhere + "\"}}}";
+    for (String user : ROLES) {
+      refused(user, "POST", "/process-instance/" + instance + "/variables", change);
+      refused(user, "PUT", "/process-instance/" + instance + "/variables/submittedBy", "{\"value\": \"nobody\"}");
+      refused(user, "DELETE", "/process-instance/" + instance + "/variables/batchName", null);
+      refused(user, "POST", "/execution/" + instance + "/localVariables", change);
+      refused(user, "PUT", "/execution/" + instance + "/localVariables/guestCount", "{\"value\": 1000, \"type\": \"Integer\"}");
+      refused(user, "POST", "/variables/async", "{\"processInstanceIds\": [\"" + instance + "\"], \"variables\":"
+          + " {\"imageDir\": {\"value\": \"" + elsewhere + "\"}}}");
+      refused(user, "POST", "/task/" + task + "/variables", change);
+      refused(user, "PUT", "/task/" + task + "/variables/guestTable", "{\"value\": \"[]\"}");
+      refused(user, "PUT", "/task/" + task + "/localVariables/vmList", "{\"value\": \"x\"}");
+      refused(user, "POST", "/task/" + task + "/localVariables", change);
+      refused(user, "DELETE", "/task/" + task + "/variables/batchName", null);
+      refused(user, "POST", "/task/" + task + "/complete",
+          "{\"variables\": {\"approved\": {\"value\": true}, \"submittedBy\": {\"value\": \"nobody\"}}}");
+      refused(user, "POST", "/task/" + task + "/complete",
+          "{\"variables\": {\"approved\": {\"value\": true}, \"imageDir\": {\"value\": \"" + elsewhere + "\"}}}");
+      refused(user, "POST", "/task/" + task + "/submit-form",
+          "{\"variables\": {\"approved\": {\"value\": true}, \"guestCount\": {\"value\": 9, \"type\": \"Integer\"}}}");
+      refused(user, "POST", "/task/" + task + "/resolve", "{\"variables\": {\"vmList\": {\"value\": \"x\"}}}");
+      refused(user, "POST", "/task/" + task + "/bpmnError", "{\"errorCode\": \"Err_GuestFailed\"}");
+    }
+    JsonNode variables = engineGet("/process-instance/" + instance + "/variables", "admin");
+    assertThat(variables.has("imageDir")).isFalse();
+    assertThat(variables.get("submittedBy").get("value").asText()).isEqualTo("olga");
+    assertThat(variables.get("guestCount").get("value").asInt()).isEqualTo(1);
+    assertThat(json(send("olga", "GET", "/api/batches/" + batch, null).body()).get("guestList").findValuesAsText("hostname"))
+        .containsExactly("v1");
+    assertThat(state(batch)).isEqualTo("AWAITING_APPROVAL");
+  }
+
+  @Test
+  @Order(3)
+  void fourEyesHoldsOnEveryRouteAgainstTheEngineRecordedStarter() {
+    String batch = submit("f1", "paula");
+    String task = taskOf(instanceOf(batch));
+    assertThat(send("paula", "POST", "/api/batches/" + batch + "/approval", "{\"approved\": true}").statusCode()).isEqualTo(403);
+    HttpResponse<String> complete = send("paula", "POST", engineRest("/task/" + task + "/complete"),
+        "{\"variables\": {\"approved\": {\"value\": true}}}");
+    assertThat(complete.statusCode()).as(complete.body()).isEqualTo(403);
+    assertThat(complete.body()).contains("four eyes");
+    assertThat(send("paula", "POST", engineRest("/task/" + task + "/claim"), "{\"userId\": \"paula\"}").statusCode()).isEqualTo(403);
+    assertThat(send("olga", "POST", "/api/batches/" + batch + "/approval", "{\"approved\": true}").statusCode())
+        .as("not an approver").isEqualTo(403);
+    assertThat(send("nora", "POST", "/api/batches/" + batch + "/approval", "{\"approved\": true}").statusCode()).isEqualTo(403);
+    assertThat(state(batch)).isEqualTo("AWAITING_APPROVAL");
+  }
+
+  @Test
+  @Order(4)
+  void readingNeedsARoleAndEngineRestTakesHttpBasicOnly() throws Exception {
+    String batch = batchIds().get(0);
+    for (String path : List.of("/api/batches", "/api/batches/" + batch, "/api/batches/" + batch + "/audit.csv")) {
+      assertThat(send("nora", "GET", path, null).statusCode()).as("nora GET %s", path).isEqualTo(403);
+      for (String reader : List.of("olga", "arne", "paula", "admin")) {
+        assertThat(send(reader, "GET", path, null).statusCode()).as("%s GET %s", reader, path).isEqualTo(200);
+      }
+    }
+    HttpResponse<String> api = send("olga", "GET", "/api/batches", null);
+    assertThat(api.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"));
+    assertThat(send("olga", "GET", "/audit/index.html", null).headers().firstValue("Content-Security-Policy")).isPresent();
+
+    CookieManager cookies = new CookieManager();
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).build();
+    browser.send(HttpRequest.newBuilder(uri("/camunda/app/tasklist/" + engine.getName() + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String csrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+        .findFirst().orElseThrow().getValue();
+    HttpResponse<String> login = browser.send(HttpRequest.newBuilder(uri("/camunda/api/admin/auth/user/"
+            + engine.getName() + "/login/tasklist")).header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-XSRF-TOKEN", csrf).POST(HttpRequest.BodyPublishers.ofString("username=arne&password=arne-secret")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(browser.send(HttpRequest.newBuilder(uri("/api/batches")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).as("the webapp login reads the API").isEqualTo(200);
+    assertThat(browser.send(HttpRequest.newBuilder(uri(engineRest("/task"))).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).as("but not the engine REST API").isEqualTo(401);
+  }
+
+  @Test
+  @Order(5)
+  void inputsAreBoundedAndAuditCsvNeverCarriesAFormula() {
+    String csv = "hostname,ip,mac\nn1,10.7.0.1,00:16:3e:07:00:01\n";
+    assertThat(send("olga", "POST", "/api/batches?name=" + encode("fine\nApproved by admin"), csv).statusCode()).isEqualTo(400);
+    assertThat(send("olga", "POST", "/api/batches?name=" + "x".repeat(5000), csv).statusCode()).isEqualTo(400);
+    assertThat(send("olga", "POST", "/api/batches?name=" + encode("tab\there"), csv).statusCode()).isEqualTo(400);
+    String batch = submit("n1", "olga", "=HYPERLINK(\"http://example.org\",\"x\")");
+    decide(batch, "arne", false, "@SUM(A1:A9)");
+    String audit = send("arne", "GET", "/api/batches/" + batch + "/audit.csv", null).body();
+    assertThat(audit).contains("\"'=HYPERLINK(\"\"http://example.org\"\",\"\"x\"\")\"", "'@SUM(A1:A9)");
+    assertThat(audit.lines().skip(1).flatMap(line -> Stream.of(line.split(","))))
+        .noneMatch(cell -> cell.startsWith("=") || cell.startsWith("@") || cell.startsWith("+"));
+  }
+
+  @Test
+  @Order(6)
+  void aCraftedInstanceCannotBreakTheApiForOtherBatches() {
+    String batch = batchIds().get(0);
+    HttpResponse<String> forged = send("admin", "POST", engineRest("/process-definition/key/provision-batch/start"),
+        "{\"businessKey\": \"" + batch + "\", \"variables\": {\"vmList\": {\"value\": 42, \"type\": \"Integer\"},"
+            + " \"guestCount\": {\"value\": \"many\"}, \"approved\": {\"value\": \"yes\"}}}");
+    assertThat(forged.statusCode()).as("camunda-admin may start past the API: %s", forged.body()).isEqualTo(200);
+    String forgedId = json(forged.body()).get("id").asText();
+    HttpResponse<String> javaObject = send("admin", "POST", engineRest("/process-instance/" + forgedId + "/variables"),
+        "{\"modifications\": {\"x\": {\"value\": \"\\\"http://example.org/long-enough\\\"\", \"type\": \"Object\", \"valueInfo\": {"
+        + "\"objectTypeName\": \"java.net.URL\", \"serializationDataFormat\": \"application/json\"}}}}");
+    HttpResponse<String> read = send("admin", "GET", engineRest("/process-instance/" + forgedId + "/variables/x"), null);
+    // Jackson builds a java.net.URL from that string without a second thought; only the type validation stops it
+    assertThat(javaObject.statusCode()).isEqualTo(204);
+    assertThat(read.statusCode()).isNotEqualTo(200);
+    assertThat(read.body()).contains("Cannot deserialize", "java.net.URL");
+
+    assertThat(send("olga", "GET", "/api/batches", null).statusCode()).isEqualTo(200);
+    assertThat(send("olga", "GET", "/api/batches/" + batch, null).statusCode()).isEqualTo(200);
+    assertThat(send("olga", "GET", "/api/batches/" + batch + "/audit.csv", null).statusCode()).isEqualTo(200);
+    assertThat(batchIds()).doesNotHaveDuplicates();
+    assertThat(send("olga", "POST", "/api/batches", "hostname,ip,mac\nd1,10.8.0.1,00:16:3e:08:00:01\n").statusCode())
+        .isEqualTo(201);
+  }
+
+  @Test
+  @Order(7)
+  void anHonestBatchStillProvisionsAndNothingExistsOutsideTheConfiguredDirectories() throws Exception {
+    String batch = submit("honest1", "olga");
+    decide(batch, "arne", true);
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (!state(batch).startsWith("COMPLETED") && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250);
+    }
+    assertThat(state(batch)).isEqualTo("COMPLETED");
+    assertThat(elsewhere).doesNotExist();
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      all.filter(Files::isRegularFile).map(root::relativize).map(Path::toString)
+          .filter(file -> !file.startsWith("data/") && !file.startsWith("base/")).forEach(files::add);
+    }
+    assertThat(files).containsExactlyInAnyOrder("images/honest1.img", "xen/honest1.cfg");
+    assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
+    assertThat(RealHost.mountsUnder(root)).isEmpty();
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /** Refused: any 4xx but 401 (every user here is logged in), never a 500, never a success. */
+  private void refused(String user, String method, String path, String body) {
+    HttpResponse<String> response = send(user, method, engineRest(path), body);
+    assertThat(response.statusCode()).as("%s %s %s as %s: %s", method, path, body, user, response.body())
+        .isBetween(400, 499).isNotEqualTo(401);
+  }
+
+  private String submit(String hostname, String user) {
+    return submit(hostname, user, hostname);
+  }
+
+  private String submit(String hostname, String user, String name) {
+    int n = Math.abs(hostname.hashCode() % 200) + 1;
+    String csv = "hostname,ip,mac\n" + hostname + ",10.66." + n + ".10," + String.format("00:16:3e:66:%02x:10", n) + "\n";
+    HttpResponse<String> response = send(user, "POST", "/api/batches?name=" + encode(name), csv);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return json(response.body()).get("id").asText();
+  }
+
+  private void decide(String batch, String user, boolean approved) {
+    decide(batch, user, approved, "ok");
+  }
+
+  private void decide(String batch, String user, boolean approved, String comment) {
+    HttpResponse<String> response = send(user, "POST", "/api/batches/" + batch + "/approval",
+        "{\"approved\": " + approved + ", \"comment\": " + quote(comment) + "}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  private String state(String batch) {
+    return json(send("admin", "GET", "/api/batches/" + batch, null).body()).get("state").asText();
+  }
+
+  private List<String> batchIds() {
+    return json(send("admin", "GET", "/api/batches", null).body()).findValuesAsText("id");
+  }
+
+  private String instanceOf(String batch) {
+    return engineGet("/history/process-instance?processInstanceBusinessKey=" + batch, "admin").get(0).get("id").asText();
+  }
+
+  private String taskOf(String instance) {
+    return engineGet("/task?processInstanceId=" + instance, "admin").get(0).get("id").asText();
+  }
+
+  private JsonNode engineGet(String path, String user) {
+    HttpResponse<String> response = send(user, "GET", engineRest(path), null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response.body());
+  }
+
+  private String engineRest(String path) {
+    return "/engine-rest/engine/" + engine.getName() + path;
+  }
+
+  private HttpResponse<String> send(String user, String method, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", path.startsWith("/api/batches") && !path.contains("/approval") ? "text/csv" : "application/json")
+        .header("Authorization", "Basic " + Base64.getEncoder()
+            .encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://localhost:" + port + path);
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new AssertionError(body, e);
+    }
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String quote(String value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
