@@ -1,9 +1,13 @@
 // Batch audit: lists batches from GET /api/batches and shows one from GET /api/batches/{id}.
 // Everything the API returns is put into the page as text, never as HTML.
-'use strict';
+import { drawTimeline, duration } from './timeline.js';
 
 const main = document.querySelector('main');
 const stateFilter = document.getElementById('state-filter');
+const timeline = document.getElementById('timeline');
+/** The batch on show and the width its timeline was drawn at. */
+let shownBatch = null;
+let drawnWidth = null;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -16,11 +20,6 @@ function time(iso) {
   return iso ? new Date(iso).toLocaleString() : '';
 }
 
-function duration(ms) {
-  if (ms === null || ms === undefined) return 'running';
-  return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s';
-}
-
 async function api(path) {
   const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(path + ': HTTP ' + response.status);
@@ -28,6 +27,7 @@ async function api(path) {
 }
 
 async function showList() {
+  shownBatch = null;
   document.getElementById('batch').hidden = true;
   document.getElementById('batches').hidden = false;
   const state = stateFilter.value;
@@ -91,7 +91,15 @@ async function showBatch(id) {
       el('td', guest.state, 'state state-' + guest.state), steps, undone, el('td', guest.error));
     body.append(row);
   }
+  // drawn last, when the table has made the page as long (and its scroll bar as present) as it will be
+  showTimeline(batch);
   main.dataset.loaded = 'batch';
+}
+
+function showTimeline(batch) {
+  shownBatch = batch;
+  drawTimeline(timeline, batch);
+  drawnWidth = timeline.clientWidth;
 }
 
 async function route() {
@@ -112,4 +120,9 @@ async function route() {
 
 stateFilter.addEventListener('change', route);
 window.addEventListener('hashchange', route);
+// The timeline is drawn to the page's width: draw it again when that changes (a resized window,
+// a scroll bar that came or went), not when only its own height does.
+new ResizeObserver(() => {
+  if (shownBatch && !timeline.hidden && timeline.clientWidth !== drawnWidth) showTimeline(shownBatch);
+}).observe(timeline);
 route();

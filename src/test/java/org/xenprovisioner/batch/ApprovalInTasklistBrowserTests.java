@@ -76,7 +76,7 @@ class ApprovalInTasklistBrowserTests {
     ChromeDriver browser = Browser.start(root.resolve("chromium"));
     try {
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-      logInToTasklist(browser, wait, "arne", "arne-secret");
+      Browser.logInToTasklist(browser, wait, port, engine.getName(), "arne", "arne-secret");
 
       WebElement task = wait.until(ExpectedConditions.elementToBeClickable(
           By.xpath("//ol[contains(@class,'tasks-list')]//h4[contains(@class,'task')]/a[normalize-space(.)='Approve batch']")));
@@ -137,15 +137,4 @@ class ApprovalInTasklistBrowserTests {
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }
-
-  private void logInToTasklist(ChromeDriver browser, WebDriverWait wait, String user, String password) {
-    browser.get("http://localhost:" + port + "/camunda/app/tasklist/" + engine.getName() + "/");
-    WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
-        By.cssSelector("form[name='signinForm'] input[type='text']")));
-    name.sendKeys(user);
-    browser.findElement(By.cssSelector("form[name='signinForm'] input[type='password']")).sendKeys(password);
-    browser.findElement(By.cssSelector("form[name='signinForm'] button[type='submit']")).click();
-    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("form[name='signinForm']")));
-  }
-
 }
