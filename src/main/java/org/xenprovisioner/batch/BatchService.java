@@ -117,6 +117,10 @@ public class BatchService {
     if (request == null || request.approved() == null) {
       throw new BatchProblem(HttpStatus.BAD_REQUEST, "The body needs \"approved\": true or false");
     }
+    if (request.comment() != null && request.comment().length() > MAX_COMMENT) {
+      throw new BatchProblem(HttpStatus.BAD_REQUEST, "The comment has " + request.comment().length()
+          + " characters; at most " + MAX_COMMENT + " are kept");
+    }
     LedgerBatch batch = ledger.batch(batchId)
         .orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + batchId));
     Task task = tasks.createTaskQuery().processInstanceId(batch.processInstanceId())

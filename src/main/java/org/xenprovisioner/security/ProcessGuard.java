@@ -1,6 +1,7 @@
 package org.xenprovisioner.security;
 
 import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
+import static org.xenprovisioner.steps.ProcessConstants.MAX_COMMENT;
 import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
 import static org.xenprovisioner.steps.ProcessConstants.TASK_APPROVE;
 import static org.xenprovisioner.steps.ProcessConstants.VAR_APPROVED;
@@ -44,7 +45,7 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  *   <li>working {@code approve-batch} (claim, complete, submit the form, resolve): only members of
  *   {@code approvers}, never the user who started the instance as the engine recorded it (four
  *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}
- *   (at most {@value #MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
+ *   (at most {@value org.xenprovisioner.steps.ProcessConstants#MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
  * </ul>
  * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
  * authenticated user and pass. Every refusal is an {@link AuthorizationException}: the engine REST
@@ -54,7 +55,6 @@ final class ProcessGuard extends NoCommandChecks {
 
   /** Carried by the batch API's own start of an instance; the grant of CREATE_INSTANCE goes to this group only. */
   static final String API_GROUP = "xen-provisioner-api";
-  static final int MAX_COMMENT = 2000;
   private static final Set<String> DECISION = Set.of(VAR_APPROVED, VAR_COMMENT);
   /** Commands that work the task without deciding it. */
   private static final Set<Class<?>> HARMLESS_TASK_WORK = Set.of(ClaimTaskCmd.class, UpdateCommentCmd.class,

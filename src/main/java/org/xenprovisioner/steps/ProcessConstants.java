@@ -23,6 +23,8 @@ public final class ProcessConstants {
   /** The approval decision: the only variables completing {@code approve-batch} may set. */
   public static final String VAR_APPROVED = "approved";
   public static final String VAR_COMMENT = "comment";
+  /** Characters a decision's comment may hold. */
+  public static final int MAX_COMMENT = 2000;
   /** Set by the task's completion listener from the engine's authenticated user. */
   public static final String VAR_APPROVED_BY = "approvedBy";
   public static final String VAR_APPROVED_AT = "approvedAt";

@@ -212,6 +212,9 @@ class TrustBoundaryTests {
     assertThat(send("olga", "POST", "/api/batches?name=" + encode("fine\nApproved by admin"), csv).statusCode()).isEqualTo(400);
     assertThat(send("olga", "POST", "/api/batches?name=" + "x".repeat(5000), csv).statusCode()).isEqualTo(400);
     assertThat(send("olga", "POST", "/api/batches?name=" + encode("tab\there"), csv).statusCode()).isEqualTo(400);
+    String waiting = batchIds().get(0);
+    assertThat(send("arne", "POST", "/api/batches/" + waiting + "/approval",
+        "{\"approved\": true, \"comment\": \"" + "x".repeat(2001) + "\"}").statusCode()).isEqualTo(400);
     String batch = submit("n1", "olga", "=HYPERLINK(\"http://example.org\",\"x\")");
     decide(batch, "arne", false, "@SUM(A1:A9)");
     String audit = send("arne", "GET", "/api/batches/" + batch + "/audit.csv", null).body();
