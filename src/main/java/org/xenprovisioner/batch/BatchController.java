@@ -1,6 +1,6 @@
 package org.xenprovisioner.batch;
 
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package org.xenprovisioner.batch;
 
-import static org.xenprovisioner.steps.ProcessConstants.*;
+import static org.xenprovisioner.process.BatchProcess.*;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +14,7 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.springframework.stereotype.Component;
-import org.xenprovisioner.host.GuestFiles;
+import org.xenprovisioner.host.GuestPaths;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.ledger.BatchLedger;
@@ -95,10 +95,10 @@ public class BatchHistory {
     for (int index = 0; index < rows.size(); index++) {
       Guest guest = rows.get(index);
       Map<String, Object> scope = byIndex.getOrDefault(index, Map.of());
-      GuestFiles files = layout.filesOf(guest.hostname());
+      GuestPaths paths = layout.pathsOf(guest.hostname());
       GuestActivities.Ran guestRan = ran.getOrDefault(index, GuestActivities.Ran.NOTHING);
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(),
-          state(scope.get(VAR_GUEST_STATE)), files.image().toString(), files.domainConfig().toString(),
+          state(scope.get(VAR_GUEST_STATE)), paths.image().toString(), paths.domainConfig().toString(),
           text(scope.get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
     }
     int[] outcome = outcome(guests.stream().map(guest -> (Object) guest.state()).toList());

@@ -1,6 +1,6 @@
 package org.xenprovisioner.batch;
 
-import static org.xenprovisioner.steps.ProcessConstants.*;
+import static org.xenprovisioner.process.BatchProcess.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +21,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.host.BaseImageInspector;
-import org.xenprovisioner.host.HostOperationException;
-import org.xenprovisioner.host.BaseImageFingerprint;
 import org.xenprovisioner.host.HostLayout;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.image.BaseImageFingerprint;
+import org.xenprovisioner.host.image.BaseImageInspector;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;

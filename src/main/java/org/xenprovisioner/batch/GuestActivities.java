@@ -1,6 +1,6 @@
 package org.xenprovisioner.batch;
 
-import static org.xenprovisioner.steps.ProcessConstants.VAR_GUEST_INDEX;
+import static org.xenprovisioner.process.BatchProcess.VAR_GUEST_INDEX;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package org.xenprovisioner.batch;
 
-import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
+import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,7 +13,7 @@ import java.util.Map;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
-import org.xenprovisioner.host.GuestFiles;
+import org.xenprovisioner.host.GuestPaths;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.intake.VmList;
@@ -42,9 +42,9 @@ class GuestClaims {
     List<VmListError> errors = new ArrayList<>();
     Map<String, String> claimed = claimedByOpenBatches();
     for (Guest guest : list.guests()) {
-      GuestFiles files = layout.filesOf(guest.hostname());
-      exists(errors, guest, "image", files.image());
-      exists(errors, guest, "domain config", files.domainConfig());
+      GuestPaths paths = layout.pathsOf(guest.hostname());
+      exists(errors, guest, "image", paths.image());
+      exists(errors, guest, "domain config", paths.domainConfig());
       claim(errors, claimed, guest, "hostname", guest.hostname().toLowerCase(Locale.ROOT));
       claim(errors, claimed, guest, "ip", guest.ip());
       claim(errors, claimed, guest, "mac", guest.mac());

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.camunda.spin.plugin.variable.SpinValues;
-import org.xenprovisioner.host.GuestFiles;
+import org.xenprovisioner.host.GuestPaths;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.intake.VmList;
@@ -26,7 +26,7 @@ final class GuestTable {
   }
 
   static TypedValue of(VmList list, HostLayout layout) {
-    List<Map<String, Object>> rows = list.guests().stream().map(guest -> row(guest, layout.filesOf(guest.hostname()))).toList();
+    List<Map<String, Object>> rows = list.guests().stream().map(guest -> row(guest, layout.pathsOf(guest.hostname()))).toList();
     try {
       return SpinValues.jsonValue(JSON.writeValueAsString(rows)).create();
     } catch (JsonProcessingException e) {
@@ -34,15 +34,15 @@ final class GuestTable {
     }
   }
 
-  private static Map<String, Object> row(Guest guest, GuestFiles files) {
+  private static Map<String, Object> row(Guest guest, GuestPaths paths) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("hostname", guest.hostname());
     row.put("ip", guest.ip());
     row.put("mac", guest.mac());
     row.put("memory", guest.memory());
     row.put("vcpus", guest.vcpus());
-    row.put("image", files.image().toString());
-    row.put("domainConfig", files.domainConfig().toString());
+    row.put("image", paths.image().toString());
+    row.put("domainConfig", paths.domainConfig().toString());
     return row;
   }
 }

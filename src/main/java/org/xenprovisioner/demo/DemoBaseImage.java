@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.xenprovisioner.host.Command;
-import org.xenprovisioner.host.CommandRunner;
+import org.xenprovisioner.host.command.Command;
+import org.xenprovisioner.host.command.CommandRunner;
 
 /**
  * A small RHEL-like base image for the demo: a sparse 64 MiB ext4 file made with

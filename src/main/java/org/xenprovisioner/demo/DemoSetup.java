@@ -1,13 +1,11 @@
 package org.xenprovisioner.demo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.List;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
@@ -19,8 +17,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.batch.BatchService;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.host.CommandRunner;
-import org.xenprovisioner.steps.ProcessConstants;
+import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.process.BatchProcess;
+import org.xenprovisioner.security.Passwords;
 
 /**
  * The {@code demo} profile (config/application-demo.yaml): at start it builds a small base image
@@ -71,8 +70,8 @@ class DemoSetup implements InitializingBean {
   @EventListener(ApplicationReadyEvent.class)
   void submitSampleBatch() throws IOException {
     StringBuilder created = new StringBuilder();
-    createUser(demo.operator(), ProcessConstants.GROUP_OPERATORS, created);
-    createUser(demo.approver(), ProcessConstants.GROUP_APPROVERS, created);
+    createUser(demo.operator(), BatchProcess.GROUP_OPERATORS, created);
+    createUser(demo.approver(), BatchProcess.GROUP_APPROVERS, created);
     if (!created.isEmpty()) {
       Path file = properties.dataDir().resolve(USERS_FILE);
       if (!Files.exists(file)) {
@@ -84,10 +83,10 @@ class DemoSetup implements InitializingBean {
           + created + "Tasklist: /camunda/app/tasklist/  Audit: /audit/\n");
     }
     boolean submittedBefore = history.createHistoricProcessInstanceQuery()
-        .processDefinitionKey(ProcessConstants.PROCESS_KEY).count() > 0;
+        .processDefinitionKey(BatchProcess.PROCESS_KEY).count() > 0;
     if (!submittedBefore) {
       byte[] csv = Files.readAllBytes(demo.vmList());
-      batches.submit(csv, "demo", demo.operator(), List.of(ProcessConstants.GROUP_OPERATORS));
+      batches.submit(csv, "demo", demo.operator(), List.of(BatchProcess.GROUP_OPERATORS));
     }
   }
 
@@ -95,7 +94,7 @@ class DemoSetup implements InitializingBean {
     if (identity.createUserQuery().userId(id).count() > 0) {
       return;
     }
-    String password = password();
+    String password = Passwords.generate(20);
     User user = identity.newUser(id);
     user.setFirstName(id);
     user.setLastName("");
@@ -103,15 +102,5 @@ class DemoSetup implements InitializingBean {
     identity.saveUser(user);
     identity.createMembership(id, group);
     created.append(id).append(" (").append(group).append("): ").append(password).append('\n');
-  }
-
-  private static String password() {
-    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder password = new StringBuilder();
-    for (int i = 0; i < 20; i++) {
-      password.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return password.toString();
   }
 }

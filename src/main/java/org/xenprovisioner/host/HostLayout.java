@@ -2,7 +2,8 @@ package org.xenprovisioner.host;
 
 import java.nio.file.Path;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.intake.Fields;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.intake.FieldRules;
 
 /**
  * The one rule for a guest's paths: {@code <image-dir>/<hostname>.img},
@@ -44,13 +45,13 @@ public final class HostLayout {
     return mountDir;
   }
 
-  public GuestFiles filesOf(String hostname) {
+  public GuestPaths pathsOf(String hostname) {
     try {
-      Fields.hostname(hostname);
+      FieldRules.hostname(hostname);
     } catch (IllegalArgumentException e) {
       throw new HostOperationException("refusing the paths of guest '" + hostname + "': " + e.getMessage(), e);
     }
-    return new GuestFiles(hostname, inside(imageDir, hostname + ".img"), inside(xenConfigDir, hostname + ".cfg"),
+    return new GuestPaths(hostname, inside(imageDir, hostname + ".img"), inside(xenConfigDir, hostname + ".cfg"),
         inside(mountDir, hostname));
   }
 

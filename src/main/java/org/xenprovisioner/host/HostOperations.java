@@ -1,5 +1,7 @@
 package org.xenprovisioner.host;
 
+import org.xenprovisioner.host.image.BaseImageFingerprint;
+import org.xenprovisioner.host.image.CopyProgress;
 import org.xenprovisioner.intake.Guest;
 
 /**
@@ -13,11 +15,11 @@ import org.xenprovisioner.intake.Guest;
 public interface HostOperations {
 
   /** Step 1: refuses a guest whose image or domain config appeared since the batch was submitted. */
-  void checkGuestIsNew(GuestFiles files, String owner);
+  void checkGuestIsNew(GuestPaths paths, String owner);
 
   /** Step 2: a sparse copy of the configured base image, created atomically; an existing image is never overwritten. */
-  default void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner) {
-    copyBaseImage(files, baseImageFingerprint, owner, CopyProgress.NONE);
+  default void copyBaseImage(GuestPaths paths, String baseImageFingerprint, String owner) {
+    copyBaseImage(paths, baseImageFingerprint, owner, CopyProgress.NONE);
   }
 
   /**
@@ -26,36 +28,36 @@ public interface HostOperations {
    * {@link BaseImageFingerprint} differs), one that holds LVM, and a copy whose data does not fit in
    * the image directory. Passes when the guest's own image already exists (a re-run after a crash).
    */
-  void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner, CopyProgress progress);
+  void copyBaseImage(GuestPaths paths, String baseImageFingerprint, String owner, CopyProgress progress);
 
   /** Undo of step 2: releases whatever of this guest still attaches the image, then deletes it. */
-  void deleteImage(GuestFiles files, String owner);
+  void deleteImage(GuestPaths paths, String owner);
 
   /**
    * Step 3: attaches the image's root file system (the whole image, or its root partition by
    * offset) to a loop device and mounts it at the guest's mount point; returns the loop device.
    */
-  String mountImage(GuestFiles files);
+  String mountImage(GuestPaths paths);
 
   /** Step 4: renders the guest-specific files into the mounted file system. */
-  void writeGuestFiles(GuestFiles files, Guest guest);
+  void writeGuestConfig(GuestPaths paths, Guest guest);
 
   /**
    * Step 5: unmounts the guest's own loop mount (a loop device backed by the guest's marked image)
    * and detaches every loop device backed by the image. Anything else mounted at the guest's mount
    * point fails the step and is left as it is.
    */
-  void releaseImage(GuestFiles files, String owner);
+  void unmountImage(GuestPaths paths, String owner);
 
   /**
-   * Undo of step 3: as {@link #releaseImage}, but anything else mounted at the mount point is only
+   * Undo of step 3: as {@link #unmountImage}, but anything else mounted at the mount point is only
    * reported and left alone, so the guest's rollback goes on.
    */
-  void undoMount(GuestFiles files, String owner);
+  void undoMount(GuestPaths paths, String owner);
 
   /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. */
-  void writeDomainConfig(GuestFiles files, Guest guest, String owner);
+  void writeDomainConfig(GuestPaths paths, Guest guest, String owner);
 
   /** Undo of step 6. */
-  void deleteDomainConfig(GuestFiles files, String owner);
+  void deleteDomainConfig(GuestPaths paths, String owner);
 }

@@ -11,17 +11,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.files.DomainConfigWriter;
+import org.xenprovisioner.host.files.GuestConfigWriter;
+import org.xenprovisioner.host.image.BaseImageFingerprint;
+import org.xenprovisioner.host.image.BaseImageInspector;
+import org.xenprovisioner.host.image.CopyProgress;
+import org.xenprovisioner.host.image.LoopMounter;
+import org.xenprovisioner.host.image.OwnedFiles;
+import org.xenprovisioner.host.image.Ownership;
+import org.xenprovisioner.host.image.RootFileSystem;
+import org.xenprovisioner.host.image.SparseImageCloner;
 import org.xenprovisioner.intake.Guest;
 
 /** The real Dom0: sparse copies, loop devices and mounts, files from the operator's templates. */
 @Component
-class LocalHostOperations implements HostOperations {
+public class LocalHostOperations implements HostOperations {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalHostOperations.class);
 
   private final SparseImageCloner cloner;
   private final LoopMounter mounter;
-  private final GuestFileWriter guestFiles;
+  private final GuestConfigWriter guestFiles;
   private final DomainConfigWriter domainConfigs;
   private final BaseImageInspector inspector;
   private final Path baseImage;
@@ -32,7 +43,7 @@ class LocalHostOperations implements HostOperations {
    */
   private final Map<Path, RootFileSystem> layouts = new ConcurrentHashMap<>();
 
-  LocalHostOperations(SparseImageCloner cloner, LoopMounter mounter, GuestFileWriter guestFiles,
+  LocalHostOperations(SparseImageCloner cloner, LoopMounter mounter, GuestConfigWriter guestFiles,
                       DomainConfigWriter domainConfigs, BaseImageInspector inspector, ProvisionerProperties properties) {
     this.inspector = inspector;
     this.cloner = cloner;
@@ -43,8 +54,8 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void checkGuestIsNew(GuestFiles files, String owner) {
-    for (Path file : new Path[] {files.image(), files.domainConfig()}) {
+  public void checkGuestIsNew(GuestPaths paths, String owner) {
+    for (Path file : new Path[] {paths.image(), paths.domainConfig()}) {
       if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Ownership.isOwnedBy(file, owner)) {
         throw new HostOperationException(file + " already exists; it is never overwritten");
       }
@@ -52,11 +63,11 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void copyBaseImage(GuestFiles files, String baseImageFingerprint, String owner, CopyProgress progress) {
-    Path image = files.image();
+  public void copyBaseImage(GuestPaths paths, String baseImageFingerprint, String owner, CopyProgress progress) {
+    Path image = paths.image();
     if (Ownership.isOwnedBy(image, owner)) {
       // done before a crash or a lost commit; the part file is a second link to it if the crash came before its removal
-      SparseImageCloner.deletePartFile(image, owner);
+      OwnedFiles.deleteTemporary(image, owner);
       return;
     }
     if (baseImage == null) {
@@ -70,24 +81,24 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void deleteImage(GuestFiles files, String owner) {
-    if (!Ownership.isOwnedBy(files.image(), owner)) {
-      LOG.warn("Not deleting {}: it does not carry the mark of {}", files.image(), owner);
+  public void deleteImage(GuestPaths paths, String owner) {
+    if (!Ownership.isOwnedBy(paths.image(), owner)) {
+      LOG.warn("Not deleting {}: it does not carry the mark of {}", paths.image(), owner);
       return;
     }
-    release(files, owner).ifPresent(source -> LOG.warn("Leaving {} mounted at {}: it is not the image of {}",
-        source, files.mountPoint(), owner));
-    layouts.remove(files.image());
+    unmountOwn(paths, owner).ifPresent(source -> LOG.warn("Leaving {} mounted at {}: it is not the image of {}",
+        source, paths.mountPoint(), owner));
+    layouts.remove(paths.image());
     try {
-      Files.deleteIfExists(files.image());
+      Files.deleteIfExists(paths.image());
     } catch (IOException e) {
-      throw new HostOperationException("cannot delete image " + files.image() + ": " + e.getMessage(), e);
+      throw new HostOperationException("cannot delete image " + paths.image() + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public String mountImage(GuestFiles files) {
-    return mounter.mount(files.image(), files.mountPoint(), layout(files.image()));
+  public String mountImage(GuestPaths paths) {
+    return mounter.mount(paths.image(), paths.mountPoint(), layout(paths.image()));
   }
 
   private RootFileSystem layout(Path image) {
@@ -96,54 +107,54 @@ class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void writeGuestFiles(GuestFiles files, Guest guest) {
+  public void writeGuestConfig(GuestPaths paths, Guest guest) {
     // After a restart the mount of step 3 is gone (the startup reconciler released it): mount again
     // (a no-op when still mounted), so the files always land inside the image, never in the bare mount point.
-    if (!MountTable.read().isMountPoint(files.mountPoint())) {
-      mounter.mount(files.image(), files.mountPoint(), layout(files.image()));
+    if (!mounter.isMountPoint(paths.mountPoint())) {
+      mounter.mount(paths.image(), paths.mountPoint(), layout(paths.image()));
     }
-    guestFiles.write(files.mountPoint(), guest, files.image());
+    guestFiles.write(paths.mountPoint(), guest, paths.image());
   }
 
   @Override
-  public void releaseImage(GuestFiles files, String owner) {
-    Optional<String> foreign = release(files, owner);
+  public void unmountImage(GuestPaths paths, String owner) {
+    Optional<String> foreign = unmountOwn(paths, owner);
     if (foreign.isPresent()) {
-      throw new HostOperationException("mount point " + files.mountPoint() + " holds " + foreign.get()
+      throw new HostOperationException("mount point " + paths.mountPoint() + " holds " + foreign.get()
           + ", which is not this guest's image; it is left as it is");
     }
   }
 
   @Override
-  public void undoMount(GuestFiles files, String owner) {
-    release(files, owner).ifPresent(source -> LOG.warn("Leaving {} mounted at {}: it is not the image of {}",
-        source, files.mountPoint(), owner));
+  public void undoMount(GuestPaths paths, String owner) {
+    unmountOwn(paths, owner).ifPresent(source -> LOG.warn("Leaving {} mounted at {}: it is not the image of {}",
+        source, paths.mountPoint(), owner));
   }
 
   /** Only an image that carries the guest's mark can be the guest's own mount; anything else is reported. */
-  private Optional<String> release(GuestFiles files, String owner) {
-    layouts.remove(files.image());
-    if (Ownership.isOwnedBy(files.image(), owner)) {
-      return mounter.release(files.image(), files.mountPoint());
+  private Optional<String> unmountOwn(GuestPaths paths, String owner) {
+    layouts.remove(paths.image());
+    if (Ownership.isOwnedBy(paths.image(), owner)) {
+      return mounter.unmount(paths.image(), paths.mountPoint());
     }
-    return mounter.releaseNothingOf(files.mountPoint());
+    return mounter.foreignMountAt(paths.mountPoint());
   }
 
   @Override
-  public void writeDomainConfig(GuestFiles files, Guest guest, String owner) {
-    if (Ownership.isOwnedBy(files.domainConfig(), owner)) {
-      DomainConfigWriter.deleteTemporaryFile(files.domainConfig(), owner);
+  public void writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
+    if (Ownership.isOwnedBy(paths.domainConfig(), owner)) {
+      OwnedFiles.deleteTemporary(paths.domainConfig(), owner);
       return;
     }
-    domainConfigs.write(files.domainConfig(), guest, files.image(), owner);
+    domainConfigs.write(paths.domainConfig(), guest, paths.image(), owner);
   }
 
   @Override
-  public void deleteDomainConfig(GuestFiles files, String owner) {
-    if (!Ownership.isOwnedBy(files.domainConfig(), owner)) {
-      LOG.warn("Not deleting {}: it does not carry the mark of {}", files.domainConfig(), owner);
+  public void deleteDomainConfig(GuestPaths paths, String owner) {
+    if (!Ownership.isOwnedBy(paths.domainConfig(), owner)) {
+      LOG.warn("Not deleting {}: it does not carry the mark of {}", paths.domainConfig(), owner);
       return;
     }
-    domainConfigs.delete(files.domainConfig());
+    domainConfigs.delete(paths.domainConfig());
   }
 }

@@ -40,6 +40,15 @@ final class LineIndex {
     return line;
   }
 
+  /** The first line after the given one that holds data (neither blank nor a comment), or the last line. */
+  int firstDataLineAfter(int line) {
+    int next = Math.min(line + 1, lastLine());
+    while (next < lastLine() && isBlankOrComment(next)) {
+      next++;
+    }
+    return next;
+  }
+
   private boolean isBlankOrComment(int line) {
     int start = lineStarts[line - 1];
     int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();

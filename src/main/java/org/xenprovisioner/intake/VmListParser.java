@@ -64,8 +64,11 @@ public class VmListParser {
     Duplicates duplicates = new Duplicates(errors);
     Map<String, Integer> columns = null;
     int rows = 0;
+    // the line the last complete record ended on: a broken one (an unterminated quote) starts after it
+    long endOfLastRecord = 0;
     try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
       for (CSVRecord record : parser) {
+        endOfLastRecord = parser.getCurrentLineNumber();
         int line = lines.recordLine(record.getCharacterPosition());
         List<String> cells = record.stream().map(String::strip).toList();
         if (cells.stream().allMatch(String::isEmpty)) {
@@ -90,7 +93,8 @@ public class VmListParser {
         }
       }
     } catch (IOException | UncheckedIOException e) {
-      errors.add(new VmListError(startLine(e, lines.lastLine()), null, "the VM list is not valid CSV: " + e.getMessage()));
+      errors.add(new VmListError(lines.firstDataLineAfter((int) endOfLastRecord), null,
+          "the VM list is not valid CSV: " + e.getMessage()));
     }
     if (errors.isEmpty() && guests.isEmpty()) {
       errors.add(new VmListError(1, null, "the VM list holds no guests"));
@@ -111,7 +115,7 @@ public class VmListParser {
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       if (!COLUMNS.contains(name)) {
-        errors.add(new VmListError(line, Fields.printable(cells.get(i)), "unknown column; the columns are " + String.join(", ", COLUMNS)));
+        errors.add(new VmListError(line, FieldRules.printable(cells.get(i)), "unknown column; the columns are " + String.join(", ", COLUMNS)));
       } else if (columns.putIfAbsent(name, i) != null) {
         errors.add(new VmListError(line, name, "column named twice in the header"));
       }
@@ -139,18 +143,18 @@ public class VmListParser {
       return null;
     }
     RowReader row = new RowReader(cells, columns, line, errors);
-    String hostname = row.required("hostname", Fields::hostname);
-    Long ip = row.required("ip", Fields::ipv4);
-    String mac = row.required("mac", Fields::mac);
-    String netmask = row.value("netmask", defaults.netmask(), Fields::netmask);
+    String hostname = row.required("hostname", FieldRules::hostname);
+    Long ip = row.required("ip", FieldRules::ipv4);
+    String mac = row.required("mac", FieldRules::mac);
+    String netmask = row.value("netmask", defaults.netmask(), FieldRules::netmask);
     String gatewayText = row.optional("gateway") != null ? row.optional("gateway") : defaults.gateway();
     Integer memory = row.value("memory", Integer.toString(defaults.memory()),
-        v -> Fields.number(v, "memory (MiB)", Fields.MIN_MEMORY_MIB, Fields.MAX_MEMORY_MIB));
+        v -> FieldRules.number(v, "memory (MiB)", FieldRules.MIN_MEMORY_MIB, FieldRules.MAX_MEMORY_MIB));
     Integer vcpus = row.value("vcpus", Integer.toString(defaults.vcpus()),
-        v -> Fields.number(v, "vcpus", 1, Fields.MAX_VCPUS));
+        v -> FieldRules.number(v, "vcpus", 1, FieldRules.MAX_VCPUS));
     String gateway = null;
     if (ip != null && netmask != null) {
-      long mask = Fields.ipv4(netmask);
+      long mask = FieldRules.ipv4(netmask);
       row.check("ip", () -> Networks.checkHostAddress(ip, mask));
       if (gatewayText != null && !gatewayText.isEmpty()) {
         gateway = row.check("gateway", () -> Networks.gateway(gatewayText, ip, mask));
@@ -159,7 +163,7 @@ public class VmListParser {
     if (errors.size() > before) {
       return null;
     }
-    return new Guest(line, hostname, Fields.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
+    return new Guest(line, hostname, FieldRules.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
   }
 
   /**
@@ -170,17 +174,17 @@ public class VmListParser {
   public static void verify(Guest guest) {
     List<VmListError> errors = new ArrayList<>();
     int line = guest.line();
-    unchanged(errors, line, "hostname", guest.hostname(), Fields::hostname);
-    unchanged(errors, line, "ip", guest.ip(), value -> Fields.dottedQuad(Fields.ipv4(value)));
-    unchanged(errors, line, "mac", guest.mac(), Fields::mac);
-    unchanged(errors, line, "netmask", guest.netmask(), Fields::netmask);
+    unchanged(errors, line, "hostname", guest.hostname(), FieldRules::hostname);
+    unchanged(errors, line, "ip", guest.ip(), value -> FieldRules.dottedQuad(FieldRules.ipv4(value)));
+    unchanged(errors, line, "mac", guest.mac(), FieldRules::mac);
+    unchanged(errors, line, "netmask", guest.netmask(), FieldRules::netmask);
     unchanged(errors, line, "memory", Integer.toString(guest.memory()),
-        value -> Integer.toString(Fields.number(value, "memory (MiB)", Fields.MIN_MEMORY_MIB, Fields.MAX_MEMORY_MIB)));
+        value -> Integer.toString(FieldRules.number(value, "memory (MiB)", FieldRules.MIN_MEMORY_MIB, FieldRules.MAX_MEMORY_MIB)));
     unchanged(errors, line, "vcpus", Integer.toString(guest.vcpus()),
-        value -> Integer.toString(Fields.number(value, "vcpus", 1, Fields.MAX_VCPUS)));
+        value -> Integer.toString(FieldRules.number(value, "vcpus", 1, FieldRules.MAX_VCPUS)));
     if (errors.isEmpty()) {
-      long ip = Fields.ipv4(guest.ip());
-      long mask = Fields.ipv4(guest.netmask());
+      long ip = FieldRules.ipv4(guest.ip());
+      long mask = FieldRules.ipv4(guest.netmask());
       unchanged(errors, line, "ip", guest.ip(), value -> {
         Networks.checkHostAddress(ip, mask);
         return value;
@@ -203,17 +207,11 @@ public class VmListParser {
     try {
       String checked = rule.apply(value);
       if (!value.equals(checked)) {
-        errors.add(new VmListError(line, column, "'" + Fields.printable(value) + "' is not in its normal form '" + checked + "'"));
+        errors.add(new VmListError(line, column, "'" + FieldRules.printable(value) + "' is not in its normal form '" + checked + "'"));
       }
     } catch (IllegalArgumentException e) {
       errors.add(new VmListError(line, column, e.getMessage()));
     }
-  }
-
-  /** commons-csv names the line where the broken record (an unterminated quote) starts: the line to fix. */
-  private static int startLine(Exception e, int fallback) {
-    java.util.regex.Matcher start = java.util.regex.Pattern.compile("startline (\\d+)").matcher(String.valueOf(e.getMessage()));
-    return start.find() ? Integer.parseInt(start.group(1)) : fallback;
   }
 
   private static int lineOfByte(byte[] body, int position) {

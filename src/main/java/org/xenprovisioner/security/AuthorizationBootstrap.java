@@ -2,9 +2,9 @@ package org.xenprovisioner.security;
 
 import static org.camunda.bpm.engine.authorization.Authorization.ANY;
 import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
-import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
+import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
+import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
 
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;

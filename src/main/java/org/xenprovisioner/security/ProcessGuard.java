@@ -1,11 +1,11 @@
 package org.xenprovisioner.security;
 
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
-import static org.xenprovisioner.steps.ProcessConstants.MAX_COMMENT;
-import static org.xenprovisioner.steps.ProcessConstants.PROCESS_KEY;
-import static org.xenprovisioner.steps.ProcessConstants.TASK_APPROVE;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_APPROVED;
-import static org.xenprovisioner.steps.ProcessConstants.VAR_COMMENT;
+import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
+import static org.xenprovisioner.process.BatchProcess.MAX_COMMENT;
+import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
+import static org.xenprovisioner.process.BatchProcess.TASK_APPROVE;
+import static org.xenprovisioner.process.BatchProcess.VAR_APPROVED;
+import static org.xenprovisioner.process.BatchProcess.VAR_COMMENT;
 
 import java.lang.reflect.Field;
 import java.util.List;
@@ -26,8 +26,8 @@ import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
-import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.variable.type.ValueType;
 import org.camunda.bpm.engine.variable.value.TypedValue;
@@ -45,7 +45,7 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  *   <li>working {@code approve-batch} (claim, complete, submit the form, resolve): only members of
  *   {@code approvers}, never the user who started the instance as the engine recorded it (four
  *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}
- *   (at most {@value org.xenprovisioner.steps.ProcessConstants#MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
+ *   (at most {@value org.xenprovisioner.process.BatchProcess#MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
  * </ul>
  * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
  * authenticated user and pass. Every refusal is an {@link AuthorizationException}: the engine REST

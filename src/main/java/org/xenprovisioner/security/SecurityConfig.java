@@ -1,7 +1,7 @@
 package org.xenprovisioner.security;
 
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_APPROVERS;
-import static org.xenprovisioner.steps.ProcessConstants.GROUP_OPERATORS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;

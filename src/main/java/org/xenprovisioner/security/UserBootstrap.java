@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
@@ -69,7 +68,7 @@ class UserBootstrap implements InitializingBean {
     if (identity.createUserQuery().userId(ADMIN).count() > 0) {
       return;
     }
-    String generated = generatePassword();
+    String generated = Passwords.generate(24);
     Path file = properties.dataDir().resolve(PASSWORD_FILE);
     try {
       Files.createDirectories(properties.dataDir());
@@ -106,15 +105,5 @@ class UserBootstrap implements InitializingBean {
       group.setType(id.equals(ADMIN_GROUP) ? "SYSTEM" : "WORKFLOW");
       identity.saveGroup(group);
     }
-  }
-
-  private static String generatePassword() {
-    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder password = new StringBuilder();
-    for (int i = 0; i < 24; i++) {
-      password.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return password.toString();
   }
 }

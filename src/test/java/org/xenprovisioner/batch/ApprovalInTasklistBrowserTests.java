@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.camunda.bpm.engine.ProcessEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -17,13 +14,12 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.xenprovisioner.host.RealHost;
-import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Browser;
+import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.RealHost;
 
 /**
  * The operator surface end to end in a real headless chromium: an approver logs in to Tasklist,
@@ -31,39 +27,22 @@ import org.xenprovisioner.host.TestImages;
  * audit page (same browser, same login) then shows the batch, who approved it and each guest's
  * outcome and steps. Screenshots land in target/screenshots.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ApprovalInTasklistBrowserTests {
-
-  private static Path root;
-
-  @LocalServerPort
-  private int port;
-
-  /** Unique per test context (several contexts live in one JVM), so the webapps' URLs carry it. */
-  @Autowired
-  private ProcessEngine engine;
+class ApprovalInTasklistBrowserTests extends RealAppTest {
 
   @BeforeAll
   static void prepare() throws IOException {
     Browser.assumeUsable();
     RealHost.assumeLoopDevicesUsable();
-    root = TestApp.createRoot("xenprov-browser-", "chromium");
-    TestImages.rhelBase(root.resolve("base"));
-  }
-
-  @AfterAll
-  static void cleanUp() throws IOException {
-    RealHost.cleanUp(root);
+    Files.createDirectories(root.resolve("chromium"));
   }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    TestApp.register(registry, () -> root);
   }
 
   @Test
   void approverSeesGuestTableApprovesInTasklistAndAuditPageShowsOutcomes() throws Exception {
-    ApiClient api = new ApiClient(port);
+    ApiClient api = api();
     String csv = """
         hostname,ip,mac,memory,vcpus
         shop01,192.168.70.11,00:16:3e:70:00:11,1024,2

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.camunda.bpm.engine.ProcessEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,56 +17,38 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.xenprovisioner.host.RealHost;
-import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Browser;
+import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.RealHost;
 
 /**
  * The audit page's timeline in a real headless chromium at 1366x768, drawn from batches run on
  * real images: one where a guest fails after its image was copied and is rolled back, and one of
  * forty guests. Screenshots land in target/screenshots.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AuditTimelineBrowserTests {
+class AuditTimelineBrowserTests extends RealAppTest {
 
   private static final List<String> STEPS = List.of("Task_ReadGuestInfo", "Task_CopyBaseImage", "Task_MountImage",
-      "Task_WriteGuestConfig", "Task_DetachImage", "Task_WriteDomainConfig");
+      "Task_WriteGuestConfig", "Task_UnmountImage", "Task_WriteDomainConfig");
   private static final String SECONDS = "\\d+(\\.\\d+)? s";
-
-  private static Path root;
-
-  @LocalServerPort
-  private int port;
-
-  /** Unique per test context (several contexts live in one JVM), so the webapps' URLs carry it. */
-  @Autowired
-  private ProcessEngine engine;
 
   @BeforeAll
   static void prepare() throws IOException {
     Browser.assumeUsable();
     RealHost.assumeLoopDevicesUsable();
-    root = TestApp.createRoot("xenprov-timeline-", "chromium");
-    TestImages.rhelBase(root.resolve("base"));
-  }
-
-  @AfterAll
-  static void cleanUp() throws IOException {
-    RealHost.cleanUp(root);
+    Files.createDirectories(root.resolve("chromium"));
   }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    TestApp.register(registry, () -> root);
   }
 
   @Test
   void drawsARowPerGuestABarPerStepAndTheUndoOfTheGuestThatFailed() throws Exception {
-    ApiClient api = new ApiClient(port);
+    ApiClient api = api();
     String id = submit(api, "web-tier", """
         hostname,ip,mac
         web01,192.168.71.11,00:16:3e:71:00:11
@@ -155,7 +135,7 @@ class AuditTimelineBrowserTests {
     for (int i = 1; i <= guests; i++) {
       csv.append(String.format("app%02d,192.168.72.%d,00:16:3e:72:00:%02x%n", i, 10 + i, i));
     }
-    ApiClient api = new ApiClient(port);
+    ApiClient api = api();
     String id = submit(api, "app-tier", csv.toString());
     JsonNode batch = approveAndWait(api, id);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -18,13 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.host.BaseImageInspector;
-import org.xenprovisioner.host.CommandRunner;
 import org.xenprovisioner.host.HostLayout;
-import org.xenprovisioner.host.RealHost;
-import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.host.image.BaseImageInspector;
 import org.xenprovisioner.intake.VmListRejectedException;
 import org.xenprovisioner.ledger.BatchLedger;
+import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestImages;
+import org.xenprovisioner.testing.TestSettings;
 
 /** Submission against a real base image that holds LVM: refused before anything starts. */
 class BatchServiceTests {
@@ -46,10 +46,7 @@ class BatchServiceTests {
   }
 
   private BatchService service(Path baseImage) {
-    ProvisionerProperties properties = new ProvisionerProperties(baseImage, dir, dir, dir.resolve("mnt"),
-        Path.of("config/templates"), dir.resolve("data"), "auto", 2, 1000, 4194304, Duration.ofMinutes(5),
-        Duration.ofMinutes(2), new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, "xenbr0"), List.of(),
-        null, new ProvisionerProperties.Clean(true, true, true), Duration.ofSeconds(2));
+    ProvisionerProperties properties = TestSettings.in(dir).baseImage(baseImage).family("auto").build();
     return new BatchService(runtime, mock(TaskService.class), mock(IdentityService.class), claims, ledger,
         HostLayout.of(properties), properties, new BaseImageInspector(new CommandRunner(), properties));
   }

@@ -8,49 +8,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.xenprovisioner.host.RealHost;
-import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.RealHost;
 
 /**
  * The real application on a random port, real loop devices and mounts: a three-guest list over
  * HTTP, approved by a second user; one guest made to fail half-way must leave nothing behind.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ProvisionBatchIntegrationTests {
-
-  private static Path root;
-  private static Path baseImage;
-
-  @LocalServerPort
-  private int port;
+class ProvisionBatchIntegrationTests extends RealAppTest {
 
   @BeforeAll
-  static void buildBaseImage() throws IOException {
+  static void requireLoopDevices() {
     RealHost.assumeLoopDevicesUsable();
-    root = TestApp.createRoot("xenprov-it-");
-    baseImage = TestImages.rhelBase(root.resolve("base"));
   }
 
-  @AfterAll
-  static void cleanUp() throws IOException {
-    RealHost.cleanUp(root);
-  }
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    TestApp.register(registry, () -> root);
-  }
 
   @Test
   void provisionsRealSparseGuestsAndRollsBackTheOneThatFails() throws Exception {
-    ApiClient api = new ApiClient(port);
+    ApiClient api = api();
     String csv = """
         # three guests; gamma will fail after its image was copied
         hostname,ip,mac,gateway,memory,vcpus\r
@@ -94,7 +72,7 @@ class ProvisionBatchIntegrationTests {
     assertThat(guests.get("gamma").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(guests.get("gamma").get("error").asText()).contains("gamma").contains("mount point");
     assertThat(guests.get("alpha").get("steps").findValuesAsText("id")).containsExactly("Task_ReadGuestInfo",
-        "Task_CopyBaseImage", "Task_MountImage", "Task_WriteGuestConfig", "Task_DetachImage", "Task_WriteDomainConfig");
+        "Task_CopyBaseImage", "Task_MountImage", "Task_WriteGuestConfig", "Task_UnmountImage", "Task_WriteDomainConfig");
     assertThat(guests.get("alpha").get("steps").get(1).get("durationMillis").asLong()).isNotNegative();
     assertThat(guests.get("alpha").get("undone")).isEmpty();
     assertThat(guests.get("gamma").get("steps").findValuesAsText("id")).as("up to the step that failed")
@@ -124,7 +102,7 @@ class ProvisionBatchIntegrationTests {
 
   @Test
   void refusesABadListWithEveryErrorAndStartsNothing() {
-    ApiClient api = new ApiClient(port);
+    ApiClient api = api();
     ApiClient.Reply reply = api.post("/api/batches", "olga", "text/csv",
         "hostname,ip,mac\nbad_name,10.0.0.1,00:16:3e:00:00:01\nok1,10.0.0.300,01:16:3e:00:00:02\n");
     assertThat(reply.status()).isEqualTo(400);
@@ -137,7 +115,7 @@ class ProvisionBatchIntegrationTests {
   private void checkGuest(String hostname, String ip, String mac, String gatewayLine, String memory, String vcpus) {
     Path image = root.resolve("images/" + hostname + ".img");
     assertThat(image).exists();
-    long baseAllocated = RealHost.allocatedBytes(baseImage);
+    long baseAllocated = RealHost.allocatedBytes(root.resolve("base/base.img"));
     long imageAllocated = RealHost.allocatedBytes(image);
     assertThat(imageAllocated).as("the copy stays sparse").isLessThan(Files.exists(image) ? sizeOf(image) / 4 : 0);
     assertThat(imageAllocated).as("the copy allocates no more than the base").isLessThanOrEqualTo(baseAllocated + 1024 * 1024);
@@ -169,5 +147,4 @@ class ProvisionBatchIntegrationTests {
       throw new AssertionError(e);
     }
   }
-
 }

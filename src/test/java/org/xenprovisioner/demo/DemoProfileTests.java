@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.batch.BatchHistory;
 import org.xenprovisioner.batch.BatchSummary;
-import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.testing.RealHost;
 
 /** The demo profile as a newcomer starts it, with ./data/demo moved to a temp directory. */
 @SpringBootTest

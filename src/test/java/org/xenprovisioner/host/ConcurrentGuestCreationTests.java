@@ -16,7 +16,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.image.BaseImageFingerprint;
+import org.xenprovisioner.host.image.Ownership;
 import org.xenprovisioner.intake.Guest;
+import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestImages;
+import org.xenprovisioner.testing.TestSettings;
 
 /**
  * Two batches creating the same guest at the same moment (possible when batches are started
@@ -37,7 +43,7 @@ class ConcurrentGuestCreationTests {
     root = Files.createTempDirectory("xenprov-race-");
     Files.createDirectories(root.resolve("base"));
     base = TestImages.rhelBase(root.resolve("base"), 64, 16);
-    host = LocalHostOperationsTests.host(LoopMounterTests.properties(root, null, base));
+    host = LocalHostOperationsTests.host(TestSettings.in(root).baseImage(base).build());
   }
 
   @AfterAll
@@ -50,9 +56,9 @@ class ConcurrentGuestCreationTests {
     for (int round = 0; round < ROUNDS; round++) {
       Path dir = Files.createDirectories(root.resolve("copy-" + round));
       Path image = dir.resolve("web01.img");
-      GuestFiles files = HostLayout.of(dir, dir, dir.resolve("mnt")).filesOf("web01");
+      GuestPaths paths = HostLayout.of(dir, dir, dir.resolve("mnt")).pathsOf("web01");
       String fingerprint = BaseImageFingerprint.of(base);
-      List<String> winners = race(owner -> host.copyBaseImage(files, fingerprint, owner));
+      List<String> winners = race(owner -> host.copyBaseImage(paths, fingerprint, owner));
       assertThat(winners).as("round %d: exactly one copy wins", round).hasSize(1);
       assertThat(Ownership.isOwnedBy(image, winners.get(0))).as("round %d: the image carries its creator's mark", round).isTrue();
       assertThat(Files.mismatch(base, image)).as("round %d: the image is a whole copy", round).isEqualTo(-1);
@@ -65,8 +71,8 @@ class ConcurrentGuestCreationTests {
     for (int round = 0; round < ROUNDS * 5; round++) {
       Path dir = Files.createDirectories(root.resolve("xen-" + round));
       Path config = dir.resolve("web01.cfg");
-      GuestFiles files = HostLayout.of(dir, dir, dir.resolve("mnt")).filesOf("web01");
-      List<String> winners = race(owner -> host.writeDomainConfig(files, guest(owner), owner));
+      GuestPaths paths = HostLayout.of(dir, dir, dir.resolve("mnt")).pathsOf("web01");
+      List<String> winners = race(owner -> host.writeDomainConfig(paths, guest(owner), owner));
       assertThat(winners).as("round %d: exactly one write wins", round).hasSize(1);
       String winner = winners.get(0);
       assertThat(Ownership.isOwnedBy(config, winner)).as("round %d", round).isTrue();

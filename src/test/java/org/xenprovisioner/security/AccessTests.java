@@ -9,54 +9,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
-import org.camunda.bpm.engine.ProcessEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.xenprovisioner.batch.TestApp;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.xenprovisioner.host.RealHost;
+import org.xenprovisioner.testing.RealAppTest;
 
 /**
  * Nothing answers anonymously but the webapps' login pages and their assets; authorization is on,
  * so the engine REST API shows each group only what it may see, and four eyes holds there too.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AccessTests {
+class AccessTests extends RealAppTest {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-  private static Path root;
-
-  @LocalServerPort
-  private int port;
-
-  @Autowired
-  private ProcessEngine engine;
 
   @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) throws IOException {
-    root = Files.createTempDirectory("xenprov-access-");
-    Files.createDirectories(root.resolve("images"));
-    Files.createDirectories(root.resolve("xen"));
-    // submission inspects the base image (partitions, LVM), so it must be a real file system image
-    Path base = org.xenprovisioner.host.TestImages.rhelBase(root);
-    TestApp.register(registry, () -> root);
-    registry.add("provisioner.base-image", base::toString);
+  static void properties(DynamicPropertyRegistry registry) {
     registry.add("provisioner.users[2].id", () -> "paula");
     registry.add("provisioner.users[2].password", () -> "paula-secret");
     registry.add("provisioner.users[2].groups", () -> "operators,approvers");
     registry.add("camunda.bpm.job-execution.enabled", () -> "false");
-  }
-
-  @AfterAll
-  static void cleanUp() throws IOException {
-    RealHost.cleanUp(root);
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
-import static org.xenprovisioner.steps.ProcessConstants.*;
+import static org.xenprovisioner.process.BatchProcess.*;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.xenprovisioner.steps.RecordApprovalListener;
+import org.xenprovisioner.process.RecordApprovalListener;
 
 /**
  * The engine-side trust boundary on a real engine (in memory, jobs driven by hand): what a REST

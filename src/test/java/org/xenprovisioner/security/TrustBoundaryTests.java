@@ -19,21 +19,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.xenprovisioner.batch.TestApp;
-import org.xenprovisioner.host.RealHost;
-import org.xenprovisioner.host.TestImages;
+import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.RealHost;
 
 /**
  * The abuse suite: the real application on real loop devices, attacked over HTTP the way an
@@ -42,40 +37,28 @@ import org.xenprovisioner.host.TestImages;
  * a 500) or have no effect; at the end one honest batch provisions and nothing exists anywhere but
  * the configured directories.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TrustBoundaryTests {
+class TrustBoundaryTests extends RealAppTest {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ROLES = List.of("olga", "arne", "paula", "nora");
-  private static Path root;
   /** Where an attacker would like files to go: beside the test's root, never configured. */
   private static Path elsewhere;
-
-  @LocalServerPort
-  private int port;
-
-  @Autowired
-  private ProcessEngine engine;
 
   @BeforeAll
   static void prepare() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    root = TestApp.createRoot("xenprov-trust-");
-    TestImages.rhelBase(root.resolve("base"));
     elsewhere = root.resolveSibling(root.getFileName() + "-elsewhere");
   }
 
   @AfterAll
   static void cleanUp() throws IOException {
-    RealHost.cleanUp(root);
     RealHost.cleanUp(elsewhere);
   }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    TestApp.register(registry, () -> root);
     registry.add("provisioner.users[2].id", () -> "paula");
     registry.add("provisioner.users[2].password", () -> "paula-secret");
     registry.add("provisioner.users[2].groups", () -> "operators,approvers");

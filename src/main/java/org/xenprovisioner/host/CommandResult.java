@@ -1,5 +1,0 @@
-package org.xenprovisioner.host;
-
-/** What a finished command gave back. */
-public record CommandResult(int exitCode, String stdout, String stderr) {
-}

@@ -1,0 +1,48 @@
+package org.xenprovisioner.host.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.image.OwnedFiles;
+import org.xenprovisioner.intake.Guest;
+
+/** Writes the xl domain config; linked into place so an existing config is never overwritten. */
+@Component
+public class DomainConfigWriter {
+
+  private final TemplateRenderer templates;
+
+  public DomainConfigWriter(TemplateRenderer templates) {
+    this.templates = templates;
+  }
+
+  public void write(Path domainConfig, Guest guest, Path image, String owner) {
+    String content = templates.domainConfig(guest, image);
+    Path temporary = OwnedFiles.temporaryFor(domainConfig, owner);
+    try {
+      Files.createDirectories(domainConfig.getParent());
+      Files.writeString(temporary, content, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      OwnedFiles.linkIntoPlace(temporary, domainConfig, owner);
+    } catch (FileAlreadyExistsException e) {
+      throw new HostOperationException("domain config " + domainConfig + " already exists; it is never overwritten", e);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot write domain config " + domainConfig + ": " + e.getMessage(), e);
+    } finally {
+      OwnedFiles.deleteTemporary(domainConfig, owner);
+    }
+  }
+
+  public void delete(Path domainConfig) {
+    try {
+      Files.deleteIfExists(domainConfig);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot delete domain config " + domainConfig + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.xenprovisioner.host.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.intake.Guest;
+
+/**
+ * Overwrites the guest-specific files inside a mounted guest file system. Paths are resolved
+ * without following the guest's symbolic links out of it: a base image whose {@code /etc} points
+ * at an absolute path must never make us write to the Dom0's own {@code /etc}.
+ *
+ * <p>Then it cleans what a clone must not share with its base, as virt-sysprep does: the udev
+ * rule that pins the base's MAC to eth0, the SSH host keys (each guest generates its own) and the
+ * machine id (systemd makes a new one at first boot when the file is empty).
+ */
+@Component
+public class GuestConfigWriter {
+
+  /** Stale udev rule a clone must not inherit (udev would rename the new NIC to eth1). */
+  static final String PERSISTENT_NET_RULES = "etc/udev/rules.d/70-persistent-net.rules";
+  static final String NETPLAN = "etc/netplan";
+  static final String SET_ASIDE = ".disabled-by-xen-provisioner";
+  static final List<String> MACHINE_IDS = List.of("etc/machine-id", "var/lib/dbus/machine-id");
+
+  private final TemplateRenderer templates;
+  private final ProvisionerProperties.Clean clean;
+
+  public GuestConfigWriter(TemplateRenderer templates, ProvisionerProperties properties) {
+    this.templates = templates;
+    this.clean = properties.clean();
+  }
+
+  public void write(Path mountPoint, Guest guest, Path image) {
+    Path root = realRoot(mountPoint);
+    String family = "auto".equals(templates.family()) ? detectFamily(root, guest) : templates.family();
+    List<String> baseNetplan = netplanFiles(root);
+    for (Map.Entry<String, String> file : templates.guestFiles(guest, image, family).entrySet()) {
+      boolean netplan = file.getKey().startsWith(NETPLAN + "/");
+      if (netplan && baseNetplan.isEmpty()) {
+        continue;
+      }
+      writeFile(root, guest, file.getKey(), file.getValue(), netplan ? "rw-------" : "rw-r--r--");
+      baseNetplan.remove(file.getKey());
+    }
+    // the base's own netplan files would configure the same NIC with the base's address or DHCP
+    for (String stale : baseNetplan) {
+      move(root, guest, stale, stale + SET_ASIDE);
+    }
+    if (clean.persistentNetRules()) {
+      delete(root, guest, PERSISTENT_NET_RULES);
+    }
+    if (clean.sshHostKeys()) {
+      for (String key : list(root, "etc/ssh", "ssh_host_")) {
+        delete(root, guest, key);
+      }
+    }
+    if (clean.machineId()) {
+      for (String machineId : MACHINE_IDS) {
+        // a symbolic link (dbus's usually points at /etc/machine-id) is left alone, never written through
+        if (Files.isRegularFile(inside(root, machineId), LinkOption.NOFOLLOW_LINKS)) {
+          writeFile(root, guest, machineId, "", "r--r--r--");
+        }
+      }
+    }
+  }
+
+  /** {@code rhel} or {@code debian}, from the release files of the guest (provisioner.guest-family=auto). */
+  static String detectFamily(Path root, Guest guest) {
+    boolean rhel = Files.exists(inside(root, "etc/redhat-release"), LinkOption.NOFOLLOW_LINKS);
+    boolean debian = Files.exists(inside(root, "etc/debian_version"), LinkOption.NOFOLLOW_LINKS);
+    if (rhel == debian) {
+      throw new HostOperationException("guest " + guest.hostname() + ": cannot tell its family (provisioner.guest-family=auto): "
+          + (rhel ? "both /etc/redhat-release and /etc/debian_version exist" : "neither /etc/redhat-release nor /etc/debian_version exists")
+          + "; set provisioner.guest-family to rhel or debian");
+    }
+    return rhel ? "rhel" : "debian";
+  }
+
+  private static List<String> netplanFiles(Path root) {
+    return new ArrayList<>(list(root, NETPLAN, "").stream().filter(name -> name.endsWith(".yaml")).toList());
+  }
+
+  /** Guest paths of the regular files and links in a guest directory whose names start with the prefix. */
+  private static List<String> list(Path root, String guestDir, String prefix) {
+    // a child path, so that inside() checks the directory itself for a symbolic link too
+    Path dir = inside(root, guestDir + "/" + prefix + "x").getParent();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(entry -> !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+          .map(entry -> entry.getFileName().toString())
+          .filter(name -> name.startsWith(prefix))
+          .sorted()
+          .map(name -> guestDir + "/" + name)
+          .toList();
+    } catch (IOException e) {
+      throw new HostOperationException("cannot list /" + guestDir + " in the guest: " + describe(e), e);
+    }
+  }
+
+  /** Writes a temporary file beside the target and renames it over: a symbolic link in its place is replaced, never followed. */
+  private static void writeFile(Path root, Guest guest, String guestPath, String content, String mode) {
+    Path target = inside(root, guestPath);
+    try {
+      Files.createDirectories(target.getParent());
+      // inside() refused symlinked parents; this catches any that appeared while the directories were made
+      if (!target.getParent().toRealPath().startsWith(root)) {
+        throw new HostOperationException("guest path /" + guestPath + " leads outside the guest file system");
+      }
+      Path temporary = target.resolveSibling("." + target.getFileName() + ".xenprov");
+      Files.writeString(temporary, content, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(mode));
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot write /" + guestPath + " in guest " + guest.hostname() + ": " + describe(e), e);
+    }
+  }
+
+  private static void delete(Path root, Guest guest, String guestPath) {
+    Path target = inside(root, guestPath);
+    try {
+      Files.deleteIfExists(target);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot remove /" + guestPath + " in guest " + guest.hostname() + ": " + describe(e), e);
+    }
+  }
+
+  private static void move(Path root, Guest guest, String from, String to) {
+    try {
+      Files.move(inside(root, from), inside(root, to), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot set /" + from + " aside in guest " + guest.hostname() + ": " + describe(e), e);
+    }
+  }
+
+  private static Path realRoot(Path mountPoint) {
+    try {
+      return mountPoint.toRealPath();
+    } catch (IOException e) {
+      throw new HostOperationException("mount point " + mountPoint + " is not there: " + e.getMessage(), e);
+    }
+  }
+
+  /** The guest path under the root, refusing any existing parent that is a symbolic link. */
+  private static Path inside(Path root, String guestPath) {
+    Path target = root.resolve(guestPath).normalize();
+    if (!target.startsWith(root)) {
+      throw new HostOperationException("guest path /" + guestPath + " leads outside the guest file system");
+    }
+    for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
+      if (Files.isSymbolicLink(p)) {
+        throw new HostOperationException("guest directory /" + root.relativize(p)
+            + " is a symbolic link; refusing to write through it");
+      }
+    }
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new HostOperationException("guest path /" + guestPath + " is a directory, not a file");
+    }
+    return target;
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.contains("No space left") ? "no space left in the guest file system (" + message + ")" : message;
+  }
+}

@@ -1,0 +1,23 @@
+package org.xenprovisioner.process;
+
+import static org.xenprovisioner.process.BatchProcess.GUEST_PROVISIONED;
+import static org.xenprovisioner.process.BatchProcess.GUEST_ROLLED_BACK;
+
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The listeners the BPMN model names that are values rather than classes of their own. */
+@Configuration
+class ProcessBeans {
+
+  @Bean
+  ExecutionListener guestProvisionedListener() {
+    return new GuestOutcomeListener(GUEST_PROVISIONED);
+  }
+
+  @Bean
+  ExecutionListener guestRolledBackListener() {
+    return new GuestOutcomeListener(GUEST_ROLLED_BACK);
+  }
+}

@@ -1,0 +1,255 @@
+package org.xenprovisioner.host.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.intake.Guest;
+import org.xenprovisioner.testing.TestSettings;
+
+class GuestConfigWriterTests {
+
+  private static final Path IMAGE = Path.of("/srv/xen/web01.img");
+  private static final Guest GUEST =
+      new Guest(2, "web01", "192.0.2.10", "00:16:3e:12:34:56", "255.255.255.0", "192.0.2.1", 1024, 2);
+
+  @TempDir
+  Path temp;
+
+  private Path root;
+  private Path outside;
+  private TemplateRenderer renderer;
+  private GuestConfigWriter writer;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = Files.createDirectory(temp.resolve("guest"));
+    outside = Files.createDirectory(temp.resolve("dom0"));
+    renderer = new TemplateRenderer(TestSettings.nowhere().templates(Path.of("config/templates")).family("rhel").bridge("xenbr7").build());
+    writer = new GuestConfigWriter(renderer, TestSettings.nowhere().templates(Path.of("config/templates")).family("rhel").bridge("xenbr7").build());
+  }
+
+  @Test
+  void writesRenderedFilesWithMode0644() throws IOException {
+    writer.write(root, GUEST, IMAGE);
+
+    Map<String, String> expected = renderer.guestFiles(GUEST, IMAGE);
+    assertThat(expected).isNotEmpty();
+    for (Map.Entry<String, String> file : expected.entrySet()) {
+      Path written = root.resolve(file.getKey());
+      assertThat(written).isRegularFile().hasContent(file.getValue());
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo("rw-r--r--");
+    }
+    assertThat(root.resolve("etc/sysconfig/network-scripts/ifcfg-eth0")).content().contains("IPADDR=192.0.2.10");
+  }
+
+  @Test
+  void leavesNoTemporaryFilesBehind() throws IOException {
+    writer.write(root, GUEST, IMAGE);
+
+    try (Stream<Path> files = Files.walk(root)) {
+      assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.endsWith(".xenprov"));
+    }
+  }
+
+  @Test
+  void replacesExistingFileAndItsMode() throws IOException {
+    Path hosts = Files.createDirectories(root.resolve("etc")).resolve("hosts");
+    Files.writeString(hosts, "10.9.9.9 old-name\n");
+    Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    writer.write(root, GUEST, IMAGE);
+
+    assertThat(hosts).content().contains("192.0.2.10 web01").doesNotContain("old-name");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hosts))).isEqualTo("rw-r--r--");
+  }
+
+  @Test
+  void removesPersistentNetRules() throws IOException {
+    Path rules = Files.createDirectories(root.resolve("etc/udev/rules.d")).resolve("70-persistent-net.rules");
+    Files.writeString(rules, "SUBSYSTEM==\"net\", ATTR{address}==\"00:16:3e:00:00:99\", NAME=\"eth0\"\n");
+
+    writer.write(root, GUEST, IMAGE);
+
+    assertThat(rules).doesNotExist();
+    assertThat(root.resolve("etc/udev/rules.d")).isDirectory();
+  }
+
+  @Test
+  void succeedsWithoutPersistentNetRules() {
+    writer.write(root, GUEST, IMAGE);
+
+    assertThat(root.resolve("etc/udev/rules.d/70-persistent-net.rules")).doesNotExist();
+  }
+
+  @Test
+  void replacesSymlinkInsteadOfWritingThroughIt() throws IOException {
+    Path dom0Hostname = Files.writeString(outside.resolve("hostname"), "dom0\n");
+    Path link = Files.createDirectories(root.resolve("etc")).resolve("hostname");
+    Files.createSymbolicLink(link, dom0Hostname);
+
+    writer.write(root, GUEST, IMAGE);
+
+    assertThat(Files.isSymbolicLink(link)).isFalse();
+    assertThat(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(link).content().isEqualToIgnoringNewLines("web01");
+    assertThat(dom0Hostname).hasContent("dom0\n");
+  }
+
+  @Test
+  void refusesParentDirectoryThatIsSymlinkOutOfTheRoot() throws IOException {
+    Path dom0Sysconfig = Files.createDirectory(outside.resolve("sysconfig"));
+    Files.createSymbolicLink(Files.createDirectories(root.resolve("etc")).resolve("sysconfig"), dom0Sysconfig);
+
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE))
+        .isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("etc/sysconfig")
+        .hasMessageContaining("symbolic link");
+
+    assertThat(dom0Sysconfig).isEmptyDirectory();
+  }
+
+  @Test
+  void refusesEtcThatIsSymlinkOutOfTheRoot() throws IOException {
+    Path dom0Etc = Files.createDirectory(outside.resolve("etc"));
+    Files.createSymbolicLink(root.resolve("etc"), dom0Etc);
+
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+
+    assertThat(dom0Etc).isEmptyDirectory();
+  }
+
+  @Test
+  void refusesDanglingDirectorySymlinkWithoutCreatingItsTarget() throws IOException {
+    Path missing = outside.resolve("not-yet/sysconfig");
+    Files.createSymbolicLink(Files.createDirectories(root.resolve("etc")).resolve("sysconfig"), missing);
+
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+
+    assertThat(outside).isEmptyDirectory();
+  }
+
+  @Test
+  void refusesUdevDirectorySymlinkWithoutDeletingThroughIt() throws IOException {
+    Path dom0Rules = Files.createDirectories(outside.resolve("rules.d"));
+    Path dom0File = Files.writeString(dom0Rules.resolve("70-persistent-net.rules"), "keep me\n");
+    Files.createSymbolicLink(Files.createDirectories(root.resolve("etc/udev")).resolve("rules.d"), dom0Rules);
+
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+
+    assertThat(dom0File).hasContent("keep me\n");
+  }
+
+  private GuestConfigWriter writer(String family, ProvisionerProperties.Clean clean) {
+    ProvisionerProperties withClean = TestSettings.nowhere().family(family).bridge("xenbr7").clean(clean).build();
+    return new GuestConfigWriter(new TemplateRenderer(withClean), withClean);
+  }
+
+  private Path file(String guestPath, String content) throws IOException {
+    Path file = root.resolve(guestPath);
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, content);
+  }
+
+  @Test
+  void detectsDebianAndWritesNetplanMatchingTheMacWhereTheBaseUsesNetplan() throws IOException {
+    file("etc/debian_version", "12.8\n");
+    Path baseNetplan = file("etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    enX0:\n      dhcp4: true\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    Path netplan = root.resolve("etc/netplan/90-xen-provisioner.yaml");
+    assertThat(netplan).content().contains("macaddress: \"00:16:3e:12:34:56\"", "- 192.0.2.10/24", "via: 192.0.2.1")
+        .doesNotContain("set-name", "eth0:", "enX0:");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(netplan))).isEqualTo("rw-------");
+    assertThat(baseNetplan).as("the base's DHCP config is set aside").doesNotExist();
+    assertThat(root.resolve("etc/netplan/50-cloud-init.yaml.disabled-by-xen-provisioner")).exists();
+    assertThat(root.resolve("etc/network/interfaces")).content().contains("iface eth0 inet static", "address 192.0.2.10");
+    assertThat(root.resolve("etc/hostname")).content().isEqualToIgnoringNewLines("web01");
+    assertThat(root.resolve("etc/sysconfig")).doesNotExist();
+  }
+
+  @Test
+  void writesNoNetplanFileWhereTheBaseHasNone() throws IOException {
+    file("etc/debian_version", "10.13\n");
+
+    writer("debian", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(root.resolve("etc/netplan")).doesNotExist();
+    assertThat(root.resolve("etc/network/interfaces")).exists();
+  }
+
+  @Test
+  void detectsRhelFromRedhatRelease() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(root.resolve("etc/sysconfig/network-scripts/ifcfg-eth0")).content().contains("HWADDR=00:16:3e:12:34:56");
+    assertThat(root.resolve("etc/network/interfaces")).doesNotExist();
+  }
+
+  @Test
+  void refusesToGuessAFamilyWithoutReleaseFiles() {
+    assertThatThrownBy(() -> writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE))
+        .isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("web01").hasMessageContaining("/etc/debian_version").hasMessageContaining("provisioner.guest-family");
+    assertThat(root).isEmptyDirectory();
+  }
+
+  @Test
+  void removesSshHostKeysAndEmptiesMachineIdsAsVirtSysprepDoes() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+    Path rsa = file("etc/ssh/ssh_host_rsa_key", "private\n");
+    Path rsaPub = file("etc/ssh/ssh_host_rsa_key.pub", "public\n");
+    Path config = file("etc/ssh/sshd_config", "PermitRootLogin no\n");
+    Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+    Path dbusMachineId = file("var/lib/dbus/machine-id", "0123456789abcdef0123456789abcdef\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(rsa).doesNotExist();
+    assertThat(rsaPub).doesNotExist();
+    assertThat(config).hasContent("PermitRootLogin no\n");
+    assertThat(machineId).isRegularFile().isEmptyFile();
+    assertThat(dbusMachineId).isRegularFile().isEmptyFile();
+  }
+
+  @Test
+  void leavesAMachineIdLinkAloneInsteadOfWritingThroughIt() throws IOException {
+    file("etc/debian_version", "12.8\n");
+    Path dom0MachineId = Files.writeString(outside.resolve("machine-id"), "dom0\n");
+    Files.createDirectories(root.resolve("var/lib/dbus"));
+    Files.createSymbolicLink(root.resolve("var/lib/dbus/machine-id"), dom0MachineId);
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+
+    assertThat(dom0MachineId).hasContent("dom0\n");
+    assertThat(Files.isSymbolicLink(root.resolve("var/lib/dbus/machine-id"))).isTrue();
+  }
+
+  @Test
+  void keepsWhatCleaningIsSwitchedOffFor() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+    Path rules = file("etc/udev/rules.d/70-persistent-net.rules", "rule\n");
+    Path key = file("etc/ssh/ssh_host_ed25519_key", "private\n");
+    Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+
+    writer("rhel", new ProvisionerProperties.Clean(false, false, false)).write(root, GUEST, IMAGE);
+
+    assertThat(rules).hasContent("rule\n");
+    assertThat(key).hasContent("private\n");
+    assertThat(machineId).hasContent("0123456789abcdef0123456789abcdef\n");
+  }
+}

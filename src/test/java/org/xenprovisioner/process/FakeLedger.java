@@ -1,0 +1,40 @@
+package org.xenprovisioner.process;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.xenprovisioner.intake.Guest;
+import org.xenprovisioner.ledger.NotInLedgerException;
+import org.xenprovisioner.ledger.SubmittedGuest;
+import org.xenprovisioner.ledger.SubmittedGuests;
+
+/** The batch ledger in memory, for process tests without the application's database. */
+class FakeLedger implements SubmittedGuests {
+
+  static final String FINGERPRINT = "file=(dev=1,ino=2) size=3";
+
+  private final Map<String, List<Guest>> guests = new ConcurrentHashMap<>();
+  private final Map<String, String> batchIds = new ConcurrentHashMap<>();
+
+  void record(ProcessInstance batch, List<Guest> rows) {
+    guests.put(batch.getId(), List.copyOf(rows));
+    batchIds.put(batch.getId(), batch.getBusinessKey());
+  }
+
+  /** Replaces one stored row, as someone editing the database by hand would. */
+  void tamper(ProcessInstance batch, int index, Guest row) {
+    List<Guest> rows = new java.util.ArrayList<>(guests.get(batch.getId()));
+    rows.set(index, row);
+    guests.put(batch.getId(), List.copyOf(rows));
+  }
+
+  @Override
+  public SubmittedGuest find(String processInstanceId, int index) {
+    List<Guest> rows = guests.get(processInstanceId);
+    if (rows == null || index >= rows.size()) {
+      throw new NotInLedgerException("process instance " + processInstanceId + " has no guest #" + index);
+    }
+    return new SubmittedGuest(batchIds.get(processInstanceId), index, rows.get(index), FINGERPRINT);
+  }
+}

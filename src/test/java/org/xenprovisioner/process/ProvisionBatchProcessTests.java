@@ -1,0 +1,360 @@
+package org.xenprovisioner.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.xenprovisioner.process.BatchProcess.*;
+
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xenprovisioner.host.HostLayout;
+import org.xenprovisioner.intake.Guest;
+import org.xenprovisioner.security.ProcessGuardPlugin;
+
+/**
+ * The process model with the host faked: job execution is off, the test drives every job, and
+ * each failure path shows exactly which undo handlers ran.
+ */
+@Deployment(resources = "provision-batch.bpmn")
+class ProvisionBatchProcessTests {
+
+  private static final FakeHost HOST = new FakeHost();
+  private static final FakeLedger LEDGER = new FakeLedger();
+  private static final HostLayout LAYOUT = HostLayout.of(Path.of("/srv/xen"), Path.of("/etc/xen"),
+      Path.of("/run/xen-provisioner"));
+
+  @RegisterExtension
+  static ProcessEngineExtension engine = ProcessEngineExtension.builder().useProcessEngine(buildEngine()).build();
+
+  /** Several engines live in one test JVM: bind the assertions to this class's. */
+  @BeforeEach
+  void bindAssertions() {
+    org.camunda.bpm.engine.test.assertions.bpmn.AbstractAssertions.init(engine.getProcessEngine());
+  }
+
+  @BeforeEach
+  void users() {
+    HOST.reset();
+    var identity = engine.getIdentityService();
+    for (String user : List.of("olga", "arne")) {
+      identity.saveUser(identity.newUser(user));
+    }
+    identity.saveGroup(identity.newGroup(GROUP_APPROVERS));
+    identity.saveGroup(identity.newGroup(GROUP_OPERATORS));
+    identity.createMembership("arne", GROUP_APPROVERS);
+    identity.createMembership("olga", GROUP_OPERATORS);
+    identity.createMembership("olga", GROUP_APPROVERS);
+  }
+
+  @AfterEach
+  void removeUsers() {
+    var identity = engine.getIdentityService();
+    identity.clearAuthentication();
+    List.of("olga", "arne").forEach(identity::deleteUser);
+    List.of(GROUP_APPROVERS, GROUP_OPERATORS).forEach(identity::deleteGroup);
+  }
+
+  @Test
+  void provisionsEveryGuestThroughTheSixStepsInOrder() {
+    ProcessInstance batch = submit("web01", "web02");
+    assertThat(batch).isWaitingAt(TASK_APPROVE);
+    assertThat(HOST.calls).isEmpty();
+
+    decide(batch, "arne", true);
+    runAllJobs();
+
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchFinished");
+    for (String guest : List.of("web01", "web02")) {
+      assertThat(HOST.callsFor(guest)).containsExactly("check", "copy", "mount", "write-guest-config", "unmount",
+          "write-domain-config");
+    }
+    assertThat(guestStatesByHost(batch)).containsEntry("web01", GUEST_PROVISIONED).containsEntry("web02", GUEST_PROVISIONED);
+  }
+
+  @Test
+  void rejectedBatchEndsWithoutTouchingTheHost() {
+    ProcessInstance batch = submit("web01");
+    decide(batch, "arne", false);
+    runAllJobs();
+
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchRejected").hasNotPassed(SUBPROCESS_GUEST);
+    assertThat(HOST.calls).isEmpty();
+  }
+
+  @Test
+  void submitterCannotApproveTheirOwnBatch() {
+    ProcessInstance batch = submit("web01");
+    assertThatThrownBy(() -> decide(batch, "olga", true)).hasMessageContaining("four eyes");
+    assertThat(batch).isWaitingAt(TASK_APPROVE);
+  }
+
+  @Test
+  void anonymousCompletionIsRefused() {
+    ProcessInstance batch = submit("web01");
+    Task task = engine.getTaskService().createTaskQuery().processInstanceId(batch.getId()).singleResult();
+    assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of(VAR_APPROVED, true)))
+        .hasMessageContaining("needs a logged-in user");
+    assertThat(batch).isWaitingAt(TASK_APPROVE);
+  }
+
+  @ParameterizedTest(name = "failure at {0} runs undo handlers [{1}]")
+  @CsvSource(delimiter = ';', value = {
+      "check; ''",
+      "copy; ''",
+      "mount; delete-image",
+      "write-guest-config; undo-mount,delete-image",
+      "unmount; undo-mount,delete-image",
+      "write-domain-config; undo-mount,delete-image",
+  })
+  void rollsBackOnlyTheFailedGuestWithExactlyTheUndoHandlersOfItsCompletedSteps(String failingStep, String undo) {
+    HOST.failAt(failingStep, "web02");
+    ProcessInstance batch = submit("web01", "web02", "web03");
+    decide(batch, "arne", true);
+    runAllJobs();
+
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchFinished", "EndEvent_GuestRolledBack");
+    List<String> steps = List.of("check", "copy", "mount", "write-guest-config", "unmount", "write-domain-config");
+    List<String> done = steps.subList(0, steps.indexOf(failingStep) + 1);
+    List<String> undone = undo.isEmpty() ? List.of() : List.of(undo.split(","));
+    List<String> web02 = HOST.callsFor("web02");
+    assertThat(web02.subList(0, done.size())).isEqualTo(done);
+    assertThat(web02.subList(done.size(), web02.size())).containsExactlyInAnyOrderElementsOf(undone);
+    assertThat(HOST.callsFor("web01")).isEqualTo(steps);
+    assertThat(HOST.callsFor("web03")).isEqualTo(steps);
+
+    Map<String, String> states = guestStatesByHost(batch);
+    assertThat(states).containsEntry("web01", GUEST_PROVISIONED).containsEntry("web03", GUEST_PROVISIONED)
+        .containsEntry("web02", GUEST_ROLLED_BACK);
+    assertThat(guestVariable(batch, "web02", VAR_GUEST_ERROR))
+        .asString().startsWith("Guest web02: ").contains("simulated failure of " + failingStep);
+  }
+
+  @Test
+  void aGuestWhoseStoredRowNoLongerPassesTheIntakeRulesIsRolledBackBeforeTouchingTheHost() {
+    ProcessInstance batch = submit("web01", "web02", "web03");
+    LEDGER.tamper(batch, 1, new Guest(3, "../../etc/cron.d/x", "192.0.2.11", "00:16:3e:00:00:02", "255.255.255.0",
+        null, 512, 1));
+    LEDGER.tamper(batch, 2, new Guest(4, "web03", "192.0.2.12", "00:16:3e:00:00:03\"\nscript=\"/tmp/x",
+        "255.255.255.0", null, 512, 1));
+    decide(batch, "arne", true);
+    runAllJobs();
+
+    assertThat(HOST.callsFor("web01")).containsExactly("check", "copy", "mount", "write-guest-config", "unmount",
+        "write-domain-config");
+    assertThat(HOST.calls).hasSize(6);
+    Map<Integer, String> errors = guestErrorsByIndex(batch);
+    assertThat(errors.get(1)).startsWith("Guest #1: Read guest info failed: ").contains("line 3, hostname");
+    assertThat(errors.get(2)).startsWith("Guest #2: Read guest info failed: ").contains("line 4, mac");
+    assertThat(guestStates(batch)).containsOnly(GUEST_PROVISIONED, GUEST_ROLLED_BACK);
+  }
+
+  @Test
+  void anInstanceStartedPastTheBatchApiTouchesNothing() {
+    engine.getIdentityService().setAuthentication("admin", List.of("camunda-admin"));
+    ProcessInstance forged;
+    try {
+      forged = engine.getRuntimeService().createProcessInstanceByKey(PROCESS_KEY)
+          .startBeforeActivity(SUBPROCESS_GUEST + "#multiInstanceBody")
+          .setVariable(VAR_GUEST_COUNT, 2).execute();
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+    runAllJobs();
+
+    assertThat(forged).isEnded();
+    assertThat(HOST.calls).isEmpty();
+    assertThat(guestErrorsByIndex(forged).values()).hasSize(2)
+        .allSatisfy(error -> assertThat(error).contains("has no guest #"));
+  }
+
+  @Test
+  void failedUndoBecomesAnIncidentInsteadOfAFalseRollback() {
+    HOST.failAt("mount", "web01");
+    HOST.failAlways("delete-image", "web01");
+    ProcessInstance batch = submit("web01");
+    decide(batch, "arne", true);
+    runAllJobsAllowingFailures();
+
+    assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(batch.getId()).count()).isEqualTo(1);
+    assertThat(batch).isNotEnded();
+    assertThat(guestStates(batch)).doesNotContain(GUEST_ROLLED_BACK, GUEST_PROVISIONED);
+  }
+
+  @Test
+  void publishesCopyProgressThatOthersSeeWhileTheCopyRunsWithoutConflictingWithTheJob() throws Exception {
+    HOST.copyProgress.add(new long[] {1024, 4096});
+    HOST.copyProgress.add(new long[] {4096, 4096});
+    List<Object> seenDuringCopy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HOST.duringCopy = () -> {
+      // another thread, as Cockpit would read it: sees only what is committed
+      Thread reader = new Thread(() -> engine.getRuntimeService().createVariableInstanceQuery()
+          .variableName(VAR_COPY_PROGRESS).list().forEach(variable -> seenDuringCopy.add(variable.getValue())));
+      reader.start();
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    ProcessInstance batch = submit("web01");
+    decide(batch, "arne", true);
+
+    runAllJobs(); // rethrows an OptimisticLockingException of any job, the copy job's included
+
+    assertThat(seenDuringCopy).containsExactly("4096 / 4096 bytes (100%)");
+    assertThat(HOST.callsFor("web01")).containsOnlyOnce("copy");
+    assertThat(guestVariable(batch, "web01", VAR_COPY_PROGRESS)).as("kept on the guest's scope").isEqualTo("4096 / 4096 bytes (100%)");
+    assertThat(engine.getHistoryService().createHistoricJobLogQuery().failureLog().count()).isZero();
+    assertThat(batch).isEnded();
+    assertThat(guestStatesByHost(batch)).containsExactly(Map.entry("web01", GUEST_PROVISIONED));
+  }
+
+  /** As the batch API does: the instance started by the operator with the API's group, its guests in the ledger. */
+  private ProcessInstance submit(String... hostnames) {
+    List<Guest> guests = new java.util.ArrayList<>();
+    for (int i = 0; i < hostnames.length; i++) {
+      guests.add(new Guest(i + 2, hostnames[i], "192.0.2." + (10 + i), String.format("00:16:3e:00:00:%02x", i + 1),
+          "255.255.255.0", "192.0.2.1", 512, 1));
+    }
+    Map<String, Object> variables = new HashMap<>();
+    variables.put(VAR_BATCH_NAME, "test");
+    variables.put(VAR_SUBMITTED_BY, "olga");
+    variables.put(VAR_SUBMITTED_AT, new Date());
+    variables.put(VAR_GUEST_COUNT, guests.size());
+    engine.getIdentityService().setAuthentication("olga", List.of(GROUP_OPERATORS, ProcessGuardPlugin.API_GROUP));
+    try {
+      ProcessInstance batch = engine.getRuntimeService()
+          .startProcessInstanceByKey(PROCESS_KEY, UUID.randomUUID().toString(), variables);
+      LEDGER.record(batch, guests);
+      return batch;
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+  }
+
+  private void decide(ProcessInstance batch, String user, boolean approved) {
+    Task task = engine.getTaskService().createTaskQuery().processInstanceId(batch.getId()).singleResult();
+    engine.getIdentityService().setAuthentication(user, List.of(GROUP_APPROVERS));
+    try {
+      engine.getTaskService().complete(task.getId(), Map.of(VAR_APPROVED, approved, VAR_COMMENT, "ok"));
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+  }
+
+  private void runAllJobs() {
+    runJobs(false);
+  }
+
+  private void runAllJobsAllowingFailures() {
+    runJobs(true);
+  }
+
+  private void runJobs(boolean allowFailures) {
+    for (int round = 0; round < 200; round++) {
+      List<Job> jobs = engine.getManagementService().createJobQuery().executable().list();
+      if (jobs.isEmpty()) {
+        return;
+      }
+      for (Job job : jobs) {
+        try {
+          engine.getManagementService().executeJob(job.getId());
+        } catch (RuntimeException e) {
+          if (!allowFailures) {
+            throw e;
+          }
+        }
+      }
+    }
+    throw new AssertionError("jobs still pending after 200 rounds");
+  }
+
+  private Map<Integer, String> guestErrorsByIndex(ProcessInstance batch) {
+    Map<String, String> index = scopeValues(batch, VAR_GUEST_INDEX);
+    Map<String, String> error = scopeValues(batch, VAR_GUEST_ERROR);
+    Map<Integer, String> errors = new HashMap<>();
+    index.forEach((scope, value) -> {
+      if (error.get(scope) != null && !"null".equals(error.get(scope))) {
+        errors.put(Integer.parseInt(value), error.get(scope));
+      }
+    });
+    return errors;
+  }
+
+  private List<Object> guestStates(ProcessInstance batch) {
+    return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(batch.getId())
+        .variableName(VAR_GUEST_STATE).list().stream().map(HistoricVariableInstance::getValue).toList();
+  }
+
+  /** Guest scopes keyed by host name; the engine copies a completed scope's variables for compensation, so merge. */
+  private Map<String, String> guestStatesByHost(ProcessInstance batch) {
+    Map<String, String> hostByScope = scopeValues(batch, VAR_HOSTNAME);
+    Map<String, String> stateByScope = scopeValues(batch, VAR_GUEST_STATE);
+    return hostByScope.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getValue, entry -> stateByScope.get(entry.getKey()), (a, b) -> {
+          assertThat(a).isEqualTo(b);
+          return a;
+        }));
+  }
+
+  private Object guestVariable(ProcessInstance batch, String hostname, String name) {
+    String scope = scopeValues(batch, VAR_HOSTNAME).entrySet().stream()
+        .filter(entry -> entry.getValue().equals(hostname)).findFirst().orElseThrow().getKey();
+    return scopeValues(batch, name).get(scope);
+  }
+
+  private Map<String, String> scopeValues(ProcessInstance batch, String name) {
+    Map<String, String> values = new HashMap<>();
+    engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(batch.getId())
+        .variableName(name).list()
+        .forEach(variable -> values.put(variable.getExecutionId(), String.valueOf(variable.getValue())));
+    return values;
+  }
+
+  private static ProcessEngine buildEngine() {
+    ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl)
+        new StandaloneInMemProcessEngineConfiguration()
+            .setJdbcUrl("jdbc:h2:mem:process-tests-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+            .setHistory("full")
+            .setJobExecutorActivate(false)
+            .setProcessEngineName("process-tests");
+    GuestLoader guests = new GuestLoader(LEDGER, LAYOUT);
+    Map<Object, Object> beans = new HashMap<>();
+    beans.put("guestScopeListener", new GuestScopeListener());
+    beans.put("recordApprovalListener", new RecordApprovalListener());
+    beans.put("readGuestInfoDelegate", new ReadGuestInfoDelegate(guests, HOST));
+    beans.put("copyBaseImageDelegate", new CopyBaseImageDelegate(guests, HOST));
+    beans.put("mountImageDelegate", new MountImageDelegate(guests, HOST));
+    beans.put("writeGuestConfigDelegate", new WriteGuestConfigDelegate(guests, HOST));
+    beans.put("unmountImageDelegate", new UnmountImageDelegate(guests, HOST));
+    beans.put("writeDomainConfigDelegate", new WriteDomainConfigDelegate(guests, HOST));
+    beans.put("deleteImageDelegate", new DeleteImageDelegate(guests, HOST));
+    beans.put("undoMountDelegate", new UndoMountDelegate(guests, HOST));
+    beans.put("guestProvisionedListener", new GuestOutcomeListener(GUEST_PROVISIONED));
+    beans.put("guestRolledBackListener", new GuestOutcomeListener(GUEST_ROLLED_BACK));
+    beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(guests, HOST));
+    configuration.setBeans(beans);
+    configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
+    return configuration.buildProcessEngine();
+  }
+}

@@ -1,0 +1,91 @@
+package org.xenprovisioner.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/** A small HTTP client for the batch API, as curl would use it. */
+public record ApiClient(int port) {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public record Reply(int status, JsonNode body) {
+  }
+
+  public Reply get(String path, String user) {
+    return send(request(path, user).GET());
+  }
+
+  /** A non-JSON answer (audit.csv) as status and text. */
+  public String getText(String path, String user) {
+    try {
+      HttpResponse<String> response = HTTP.send(request(path, user).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public Reply post(String path, String user, String contentType, String body) {
+    return send(request(path, user).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+  }
+
+  public Reply post(String path, String user, String contentType, byte[] body) {
+    return send(request(path, user).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  private HttpRequest.Builder request(String path, String user) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+    if (user != null) {
+      String credentials = user + ":" + user + "-secret";
+      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+    return request;
+  }
+
+  private static Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      String body = response.body();
+      return new Reply(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Polls the batch as the approver until it reaches a final COMPLETED* state; fails after three minutes. */
+  public JsonNode waitUntilFinished(String id) throws InterruptedException {
+    return waitUntilFinished(id, Duration.ofMinutes(3));
+  }
+
+  public JsonNode waitUntilFinished(String id, Duration limit) throws InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode batch = get("/api/batches/" + id, "arne").body();
+      if (batch.get("state").asText().startsWith("COMPLETED")) {
+        return batch;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("batch " + id + " did not finish within " + limit + ": " + get("/api/batches/" + id, "arne").body());
+  }
+}

@@ -1,0 +1,157 @@
+package org.xenprovisioner.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.host.image.MountTable;
+
+/**
+ * Tests on real images need root, loop devices and e2fsprogs. Where those are missing (a laptop)
+ * they are skipped with the reason; with {@code PROVISIONER_REQUIRE_ROOT_TESTS=true} (set by
+ * {@code .ci/run}) they fail instead, so CI can never pass by skipping them.
+ */
+public final class RealHost {
+
+  public static final String REQUIRED = "PROVISIONER_REQUIRE_ROOT_TESTS";
+  private static final List<String> TOOLS = List.of("losetup", "mount", "umount", "mkfs.ext4", "debugfs", "cp", "stat", "truncate",
+      "blkid", "partx", "sfdisk", "pvcreate");
+
+  private RealHost() {
+  }
+
+  /** Building and inspecting small images needs e2fsprogs and util-linux, not root. */
+  public static void assumeImageToolsUsable() {
+    for (String tool : List.of("mkfs.ext4", "debugfs", "blkid", "partx", "truncate")) {
+      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, tool)))) {
+        skipOrFail("the command " + tool + " is not installed");
+      }
+    }
+  }
+
+  public static void assumeLoopDevicesUsable() {
+    skipOrFail(missing());
+  }
+
+  private static void skipOrFail(String missing) {
+    if (missing == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv(REQUIRED))) {
+      fail("tests on real images are mandatory here (" + REQUIRED + "=true) but " + missing);
+    }
+    Assumptions.abort("skipped: " + missing + " (run as root with loop devices to include these tests)");
+  }
+
+  private static String missing() {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return "not running as root";
+    }
+    for (String tool : TOOLS) {
+      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, tool)))) {
+        return "the command " + tool + " is not installed";
+      }
+    }
+    if (!Files.exists(Path.of("/dev/loop-control"))) {
+      return "/dev/loop-control does not exist (no loop device support)";
+    }
+    return null;
+  }
+
+  /** Runs a command for a test, failing the test with its output when it exits non-zero. */
+  public static String run(String... argv) {
+    try {
+      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", argv) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + argv[0], e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Reads a file inside an ext image without mounting it. */
+  public static String readInImage(Path image, String guestPath) {
+    try {
+      Process process = new ProcessBuilder("debugfs", "-R", "cat " + guestPath, image.toString()).start();
+      String content = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(60, TimeUnit.SECONDS);
+      if (errors.contains("not found") || errors.contains("File not found")) {
+        return null;
+      }
+      return content;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Bytes the file system really allocated for the file (holes excluded). */
+  public static long allocatedBytes(Path file) {
+    String[] blocks = run("stat", "-c", "%b %B", file.toString()).strip().split(" ");
+    return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+  }
+
+  /** Loop devices whose backing file lies under the directory. */
+  public static List<String> loopDevicesUnder(Path dir) {
+    List<String> devices = new ArrayList<>();
+    for (String line : run("losetup", "--list", "--noheadings", "--raw", "--output", "NAME,BACK-FILE").split("\n")) {
+      String[] fields = line.strip().split(" ", 2);
+      if (fields.length == 2 && fields[1].startsWith(dir.toString())) {
+        devices.add(fields[0]);
+      }
+    }
+    return devices;
+  }
+
+  /** Mount points under the directory. */
+  public static List<Path> mountsUnder(Path dir) {
+    return MountTable.read(new CommandRunner(), Duration.ofSeconds(30)).entries().stream().map(MountTable.Entry::mountPoint)
+        .filter(point -> point.startsWith(dir)).toList();
+  }
+
+  /** Unmounts and detaches whatever a failed test left under the directory, then deletes it. */
+  public static void cleanUp(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    if (missing() == null) {
+      mountsUnder(dir).stream().sorted(Comparator.reverseOrder())
+          .forEach(point -> runQuietly("umount", "-l", point.toString()));
+      loopDevicesUnder(dir).forEach(device -> runQuietly("losetup", "--detach", device));
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private static void runQuietly(String... argv) {
+    try {
+      new ProcessBuilder(argv).redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // best effort: the assertion that found the leak has already failed the test
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

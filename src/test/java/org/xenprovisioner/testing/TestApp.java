@@ -1,0 +1,50 @@
+package org.xenprovisioner.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * What every test of the real application sets: its directories under the test's own root (never
+ * the host's /srv/xen, /etc/xen or /run), an operator {@code olga} and an approver {@code arne}
+ * (passwords {@code <id>-secret}, as {@link ApiClient} sends them), and a database of its own.
+ */
+public final class TestApp {
+
+  private static final List<String> DIRECTORIES = List.of("base", "images", "xen", "mnt", "data");
+
+  private TestApp() {
+  }
+
+  /** A new root for one test class, holding the directories {@link #register} points the app at, plus any extra ones. */
+  public static Path createRoot(String prefix, String... extraDirectories) throws IOException {
+    Path root = Files.createTempDirectory(prefix);
+    for (String dir : DIRECTORIES) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    for (String dir : extraDirectories) {
+      Files.createDirectories(root.resolve(dir));
+    }
+    return root;
+  }
+
+  /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
+  public static void register(DynamicPropertyRegistry registry, Supplier<Path> root) {
+    registry.add("provisioner.base-image", () -> root.get().resolve("base/base.img").toString());
+    registry.add("provisioner.image-dir", () -> root.get().resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.get().resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.get().resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.get().resolve("data").toString());
+    registry.add("provisioner.users[0].id", () -> "olga");
+    registry.add("provisioner.users[0].password", () -> "olga-secret");
+    registry.add("provisioner.users[0].groups", () -> "operators");
+    registry.add("provisioner.users[1].id", () -> "arne");
+    registry.add("provisioner.users[1].password", () -> "arne-secret");
+    registry.add("provisioner.users[1].groups", () -> "approvers");
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+  }
+}
