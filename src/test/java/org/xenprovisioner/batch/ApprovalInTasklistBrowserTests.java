@@ -3,22 +3,14 @@ package org.xenprovisioner.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.Browser;
-import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.BrowserTest;
 import org.xenprovisioner.testing.RealHost;
 
 /**
@@ -27,18 +19,9 @@ import org.xenprovisioner.testing.RealHost;
  * audit page (same browser, same login) then shows the batch, who approved it and each guest's
  * outcome and steps. Screenshots land in target/screenshots.
  */
-class ApprovalInTasklistBrowserTests extends RealAppTest {
+class ApprovalInTasklistBrowserTests extends BrowserTest {
 
-  @BeforeAll
-  static void prepare() throws IOException {
-    Browser.assumeUsable();
-    RealHost.assumeLoopDevicesUsable();
-    Files.createDirectories(root.resolve("chromium"));
-  }
 
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-  }
 
   @Test
   void approverSeesGuestTableApprovesInTasklistAndAuditPageShowsOutcomes() throws Exception {
@@ -52,10 +35,8 @@ class ApprovalInTasklistBrowserTests extends RealAppTest {
     assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
     String id = submitted.body().get("id").asText();
 
-    ChromeDriver browser = Browser.start(root.resolve("chromium"));
-    try {
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-      Browser.logInToTasklist(browser, wait, port, engine.getName(), "arne", "arne-secret");
+    inBrowser("tasklist-approval", (browser, wait) -> {
+      logIn(browser, wait, "arne");
 
       WebElement task = wait.until(ExpectedConditions.elementToBeClickable(
           By.xpath("//ol[contains(@class,'tasks-list')]//h4[contains(@class,'task')]/a[normalize-space(.)='Approve batch']")));
@@ -106,13 +87,7 @@ class ApprovalInTasklistBrowserTests extends RealAppTest {
       assertThat(browser.findElement(By.cssSelector("dd[data-fact='Submitted by']")).getText()).isEqualTo("olga");
       assertThat(browser.findElement(By.cssSelector("dd[data-fact='Comment']")).getText()).isEqualTo("looks right");
       Browser.screenshot(browser, "audit-batch-detail");
-    } catch (RuntimeException | AssertionError e) {
-      Browser.screenshot(browser, "failure");
-      Files.writeString(Browser.SCREENSHOTS.resolve("failure.html"), browser.getPageSource());
-      throw e;
-    } finally {
-      browser.quit();
-    }
+    });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }

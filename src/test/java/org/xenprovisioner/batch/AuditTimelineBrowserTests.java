@@ -3,25 +3,20 @@ package org.xenprovisioner.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.Browser;
-import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.BrowserTest;
 import org.xenprovisioner.testing.RealHost;
 
 /**
@@ -29,22 +24,13 @@ import org.xenprovisioner.testing.RealHost;
  * real images: one where a guest fails after its image was copied and is rolled back, and one of
  * forty guests. Screenshots land in target/screenshots.
  */
-class AuditTimelineBrowserTests extends RealAppTest {
+class AuditTimelineBrowserTests extends BrowserTest {
 
   private static final List<String> STEPS = List.of("Task_ReadGuestInfo", "Task_CopyBaseImage", "Task_MountImage",
       "Task_WriteGuestConfig", "Task_UnmountImage", "Task_WriteDomainConfig");
   private static final String SECONDS = "\\d+(\\.\\d+)? s";
 
-  @BeforeAll
-  static void prepare() throws IOException {
-    Browser.assumeUsable();
-    RealHost.assumeLoopDevicesUsable();
-    Files.createDirectories(root.resolve("chromium"));
-  }
 
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-  }
 
   @Test
   void drawsARowPerGuestABarPerStepAndTheUndoOfTheGuestThatFailed() throws Exception {
@@ -70,11 +56,9 @@ class AuditTimelineBrowserTests extends RealAppTest {
     assertThat(failed.get("error").asText()).contains("web02", "Attach and mount image", "mount point");
     assertThat(failed.get("undone").findValuesAsText("id")).containsExactly("Task_DeleteImage");
 
-    ChromeDriver browser = Browser.start(root.resolve("chromium"));
-    try {
+    inBrowser("audit-timeline", (browser, wait) -> {
       Browser.resizeViewport(browser, 1366, 768);
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-      Browser.logInToTasklist(browser, wait, port, engine.getName(), "arne", "arne-secret");
+      logIn(browser, wait, "arne");
       WebElement chart = openTimeline(browser, wait, id);
 
       assertThat(chart.getDomAttribute("role")).isEqualTo("img");
@@ -117,13 +101,7 @@ class AuditTimelineBrowserTests extends RealAppTest {
 
       Browser.screenshot(browser, "audit-timeline");
       Browser.fullPageScreenshot(browser, "audit-timeline-full");
-    } catch (RuntimeException | AssertionError e) {
-      Browser.screenshot(browser, "audit-timeline-failure");
-      Files.writeString(Browser.SCREENSHOTS.resolve("audit-timeline-failure.html"), browser.getPageSource());
-      throw e;
-    } finally {
-      browser.quit();
-    }
+    });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }
@@ -140,11 +118,9 @@ class AuditTimelineBrowserTests extends RealAppTest {
     JsonNode batch = approveAndWait(api, id);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
 
-    ChromeDriver browser = Browser.start(root.resolve("chromium"));
-    try {
+    inBrowser("audit-timeline-40-guests", (browser, wait) -> {
       Browser.resizeViewport(browser, 1366, 768);
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-      Browser.logInToTasklist(browser, wait, port, engine.getName(), "arne", "arne-secret");
+      logIn(browser, wait, "arne");
       WebElement chart = openTimeline(browser, wait, id);
 
       assertThat(hostnames(chart)).hasSize(guests).startsWith("app01", "app02").endsWith("app40");
@@ -161,13 +137,7 @@ class AuditTimelineBrowserTests extends RealAppTest {
 
       Browser.screenshot(browser, "audit-timeline-40-guests");
       Browser.fullPageScreenshot(browser, "audit-timeline-40-guests-full");
-    } catch (RuntimeException | AssertionError e) {
-      Browser.screenshot(browser, "audit-timeline-40-guests-failure");
-      Files.writeString(Browser.SCREENSHOTS.resolve("audit-timeline-40-guests-failure.html"), browser.getPageSource());
-      throw e;
-    } finally {
-      browser.quit();
-    }
+    });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }

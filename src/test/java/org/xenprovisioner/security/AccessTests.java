@@ -2,14 +2,11 @@ package org.xenprovisioner.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -21,7 +18,6 @@ import org.xenprovisioner.testing.RealAppTest;
  */
 class AccessTests extends RealAppTest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -103,21 +99,8 @@ class AccessTests extends RealAppTest {
   }
 
   private HttpResponse<String> send(String method, String path, String user, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", path.startsWith("/api/batches") && body != null && !path.contains("approval") ? "text/csv" : "application/json");
-    if (user != null) {
-      request.header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return api().send(method, path, user,
+        path.startsWith("/api/batches") && body != null && !path.contains("approval") ? "text/csv" : "application/json", body);
   }
 
   private URI uri(String path) {

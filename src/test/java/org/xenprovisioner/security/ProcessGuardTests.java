@@ -29,7 +29,7 @@ import org.xenprovisioner.process.RecordApprovalListener;
 /**
  * The engine-side trust boundary on a real engine (in memory, jobs driven by hand): what a REST
  * caller could try through any of the engine's routes is tried here through the engine's services
- * as each role, and refused with the exception the REST layer answers 403 or 400 for. The HTTP
+ * as each role, and refused with the exception the REST layer answers 403 for. The HTTP
  * routes themselves are tried against the running application in {@code TrustBoundaryTests}.
  */
 @Deployment(resources = "provision-batch.bpmn")

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +39,6 @@ import org.xenprovisioner.testing.RealHost;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrustBoundaryTests extends RealAppTest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ROLES = List.of("olga", "arne", "paula", "nora");
   /** Where an attacker would like files to go: beside the test's root, never configured. */
@@ -311,19 +309,8 @@ class TrustBoundaryTests extends RealAppTest {
   }
 
   private HttpResponse<String> send(String user, String method, String path, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", path.startsWith("/api/batches") && !path.contains("/approval") ? "text/csv" : "application/json")
-        .header("Authorization", "Basic " + Base64.getEncoder()
-            .encodeToString((user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return api().send(method, path, user,
+        path.startsWith("/api/batches") && !path.contains("/approval") ? "text/csv" : "application/json", body);
   }
 
   private URI uri(String path) {

@@ -15,7 +15,7 @@ import java.util.Base64;
 /** A small HTTP client for the batch API, as curl would use it. */
 public record ApiClient(int port) {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public record Reply(int status, JsonNode body) {
@@ -59,11 +59,29 @@ public record ApiClient(int port) {
     return request;
   }
 
+  /** Any request, with the test user's Basic credentials ({@code <user>-secret}; none for a null user), never following redirects. */
+  public HttpResponse<String> send(String method, String path, String user, String contentType, String body) {
+    HttpRequest.Builder request = request(path, user)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return exchange(request);
+  }
+
   private static Reply send(HttpRequest.Builder request) {
+    HttpResponse<String> response = exchange(request);
+    String body = response.body();
     try {
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      String body = response.body();
       return new Reply(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+    } catch (IOException e) {
+      throw new AssertionError(body, e);
+    }
+  }
+
+  private static HttpResponse<String> exchange(HttpRequest.Builder request) {
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new AssertionError(e);
     } catch (InterruptedException e) {
