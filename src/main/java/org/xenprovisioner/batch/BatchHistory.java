@@ -4,6 +4,7 @@ import static org.xenprovisioner.process.BatchProcess.*;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,16 +15,19 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.springframework.stereotype.Component;
+import org.xenprovisioner.cluster.Dom0s;
 import org.xenprovisioner.host.GuestPaths;
-import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.ledger.BatchLedger;
 import org.xenprovisioner.ledger.LedgerBatch;
+import org.xenprovisioner.ledger.SubmittedGuest;
 
 /**
  * The audit read model: each batch as the ledger recorded it, and what became of it as the engine's
- * history records it, so both survive restarts. Only instances the batch API started are batches;
- * engine values are read by type, so an instance or variable made past the API cannot break a read.
+ * history records it (the batch's instance, and one {@code provision-guest} instance per guest that
+ * started), so both survive restarts and every node shows the same. Only instances the batch API
+ * started are batches, and only guest instances the batch's own call activity started are its
+ * guests; engine values are read by type, so nothing made past the API can break a read.
  */
 @Component
 public class BatchHistory {
@@ -33,13 +37,13 @@ public class BatchHistory {
   private final HistoryService history;
   private final GuestActivities activities;
   private final BatchLedger ledger;
-  private final HostLayout layout;
+  private final Dom0s dom0s;
 
-  BatchHistory(HistoryService history, GuestActivities activities, BatchLedger ledger, HostLayout layout) {
+  BatchHistory(HistoryService history, GuestActivities activities, BatchLedger ledger, Dom0s dom0s) {
     this.history = history;
     this.activities = activities;
     this.ledger = ledger;
-    this.layout = layout;
+    this.dom0s = dom0s;
   }
 
   public List<BatchSummary> list() {
@@ -47,23 +51,23 @@ public class BatchHistory {
     if (batches.isEmpty()) {
       return List.of();
     }
-    List<String> ids = batches.stream().map(LedgerBatch::processInstanceId).toList();
-    Map<String, HistoricProcessInstance> instances = instances(ids);
-    Map<String, Map<String, Object>> batchVariables = new HashMap<>();
-    for (HistoricVariableInstance variable : variables(ids, VAR_APPROVED, VAR_APPROVED_BY)) {
-      if (variable.getProcessInstanceId().equals(variable.getExecutionId())) {
-        batchVariables.computeIfAbsent(variable.getProcessInstanceId(), k -> new HashMap<>())
-            .put(variable.getName(), variable.getValue());
+    List<String> instanceIds = batches.stream().map(LedgerBatch::processInstanceId).toList();
+    Map<String, HistoricProcessInstance> instances = instances(instanceIds);
+    Map<String, Map<String, Object>> decisions = batchVariables(instanceIds, VAR_APPROVED, VAR_APPROVED_BY);
+    Map<String, int[]> outcomes = new HashMap<>();
+    for (List<String> chunk : chunks(batches.stream().map(LedgerBatch::id).toList())) {
+      for (HistoricProcessInstance guest : history.createHistoricProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
+          .processInstanceBusinessKeyIn(chunk.toArray(String[]::new)).finished().list()) {
+        int[] outcome = outcomes.computeIfAbsent(guest.getSuperProcessInstanceId(), k -> new int[2]);
+        String state = guestState(guest, null);
+        outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
+        outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
       }
     }
-    Map<String, Map<Integer, Map<String, Object>>> guests = guestScopes(variables(ids, VAR_GUEST_INDEX, VAR_GUEST_STATE));
     Map<String, Integer> counts = ledger.guestCounts();
-    return batches.stream().map(batch -> {
-      Map<Integer, Map<String, Object>> scopes = guests.getOrDefault(batch.processInstanceId(), Map.of());
-      int[] outcome = outcome(scopes.values().stream().map(scope -> scope.get(VAR_GUEST_STATE)).toList());
-      return summary(batch, instances.get(batch.processInstanceId()),
-          batchVariables.getOrDefault(batch.processInstanceId(), Map.of()), counts.getOrDefault(batch.id(), 0), outcome);
-    }).toList();
+    return batches.stream().map(batch -> summary(batch, instances.get(batch.processInstanceId()),
+        decisions.getOrDefault(batch.processInstanceId(), Map.of()), counts.getOrDefault(batch.id(), 0),
+        outcomes.getOrDefault(batch.processInstanceId(), new int[2]))).toList();
   }
 
   /** Whether a batch of that id exists, without reading its guests. */
@@ -78,62 +82,72 @@ public class BatchHistory {
     }
     LedgerBatch batch = found.get();
     HistoricProcessInstance instance = instances(List.of(batch.processInstanceId())).get(batch.processInstanceId());
-    Map<String, Object> batchVariables = new HashMap<>();
-    List<HistoricVariableInstance> guestVariables = new ArrayList<>();
-    for (HistoricVariableInstance variable : variables(List.of(batch.processInstanceId()), VAR_APPROVED, VAR_APPROVED_BY,
-        VAR_APPROVED_AT, VAR_COMMENT, VAR_GUEST_INDEX, VAR_GUEST_STATE, VAR_GUEST_ERROR)) {
-      if (variable.getExecutionId() != null && variable.getExecutionId().equals(variable.getProcessInstanceId())) {
-        batchVariables.put(variable.getName(), variable.getValue());
-      } else {
-        guestVariables.add(variable);
-      }
-    }
-    Map<Integer, Map<String, Object>> byIndex = guestScopes(guestVariables).getOrDefault(batch.processInstanceId(), Map.of());
-    Map<Integer, GuestActivities.Ran> ran = instance == null ? Map.of() : activities.of(instance, guestVariables);
-    List<Guest> rows = ledger.guests(batch.id());
+    Map<String, Object> decision = batchVariables(List.of(batch.processInstanceId()), VAR_APPROVED, VAR_APPROVED_BY,
+        VAR_APPROVED_AT, VAR_COMMENT).getOrDefault(batch.processInstanceId(), Map.of());
+    Map<Integer, GuestRun> runs = guestRuns(batch.processInstanceId());
+    Map<String, GuestActivities.Ran> ran = activities.of(batch.processInstanceId());
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
-    for (int index = 0; index < rows.size(); index++) {
-      Guest guest = rows.get(index);
-      Map<String, Object> scope = byIndex.getOrDefault(index, Map.of());
-      GuestPaths paths = layout.pathsOf(guest.hostname());
-      GuestActivities.Ran guestRan = ran.getOrDefault(index, GuestActivities.Ran.NOTHING);
-      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(),
-          state(scope.get(VAR_GUEST_STATE)), paths.image().toString(), paths.domainConfig().toString(),
-          text(scope.get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
+    int[] outcome = new int[2];
+    for (SubmittedGuest submitted : ledger.guests(batch.id())) {
+      Guest guest = submitted.guest();
+      GuestRun run = runs.get(submitted.index());
+      String state = run == null ? GUEST_PENDING : guestState(run.instance(), run.variables().get(VAR_GUEST_STATE));
+      outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
+      outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
+      Optional<GuestPaths> paths = dom0s.layoutOf(submitted.dom0()).map(layout -> layout.pathsOf(guest.hostname()));
+      GuestActivities.Ran guestRan = run == null ? GuestActivities.Ran.NOTHING
+          : ran.getOrDefault(run.instance().getId(), GuestActivities.Ran.NOTHING);
+      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.dom0(),
+          state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
+          run == null ? null : text(run.variables().get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
     }
-    int[] outcome = outcome(guests.stream().map(guest -> (Object) guest.state()).toList());
-    BatchDetail.Approval approval = batchVariables.get(VAR_APPROVED) instanceof Boolean approved
-        ? new BatchDetail.Approval(text(batchVariables.get(VAR_APPROVED_BY)), date(batchVariables.get(VAR_APPROVED_AT)),
-            approved, text(batchVariables.get(VAR_COMMENT)))
+    BatchDetail.Approval approval = decision.get(VAR_APPROVED) instanceof Boolean approved
+        ? new BatchDetail.Approval(text(decision.get(VAR_APPROVED_BY)), date(decision.get(VAR_APPROVED_AT)),
+            approved, text(decision.get(VAR_COMMENT)))
         : null;
-    return Optional.of(new BatchDetail(summary(batch, instance, batchVariables, rows.size(), outcome),
+    return Optional.of(new BatchDetail(summary(batch, instance, decision, guests.size(), outcome),
         instance == null ? null : instance.getEndTime(), approval, guests));
   }
 
+  /** One guest's process instance and its variables. */
+  private record GuestRun(HistoricProcessInstance instance, Map<String, Object> variables) {
+  }
+
   /**
-   * Guest variables by process instance and guest index. When a guest scope completes, the engine
-   * keeps a copy of its variables for compensation, so one guest can show in two executions; a
-   * finished state wins over RUNNING.
+   * The guest instances the batch's call activity started, by the guest's position in the batch; if a
+   * position was started twice (an operator's modification), the latest start counts.
    */
-  static Map<String, Map<Integer, Map<String, Object>>> guestScopes(List<HistoricVariableInstance> variables) {
-    Map<String, Map<String, Object>> byExecution = new HashMap<>();
-    Map<String, String> instanceOfExecution = new HashMap<>();
-    for (HistoricVariableInstance variable : variables) {
-      byExecution.computeIfAbsent(variable.getExecutionId(), k -> new HashMap<>()).put(variable.getName(), variable.getValue());
-      instanceOfExecution.put(variable.getExecutionId(), variable.getProcessInstanceId());
+  private Map<Integer, GuestRun> guestRuns(String batchInstanceId) {
+    List<HistoricProcessInstance> guests = history.createHistoricProcessInstanceQuery()
+        .processDefinitionKey(GUEST_PROCESS_KEY).superProcessInstanceId(batchInstanceId).list();
+    Map<String, Map<String, Object>> variables = new HashMap<>();
+    for (HistoricVariableInstance variable : variables(guests.stream().map(HistoricProcessInstance::getId).toList(),
+        VAR_GUEST_INDEX, VAR_GUEST_STATE, VAR_GUEST_ERROR)) {
+      variables.computeIfAbsent(variable.getProcessInstanceId(), k -> new HashMap<>()).put(variable.getName(), variable.getValue());
     }
-    Map<String, Map<Integer, Map<String, Object>>> guests = new HashMap<>();
-    byExecution.forEach((execution, scope) -> {
-      if (!(scope.get(VAR_GUEST_INDEX) instanceof Integer index)) {
-        return;
-      }
-      Map<Integer, Map<String, Object>> ofInstance = guests.computeIfAbsent(instanceOfExecution.get(execution), k -> new HashMap<>());
-      Map<String, Object> known = ofInstance.get(index);
-      if (known == null || GUEST_RUNNING.equals(known.get(VAR_GUEST_STATE))) {
-        ofInstance.put(index, scope);
+    Map<Integer, GuestRun> runs = new HashMap<>();
+    guests.stream().sorted(Comparator.comparing(HistoricProcessInstance::getStartTime)).forEach(guest -> {
+      Map<String, Object> values = variables.getOrDefault(guest.getId(), Map.of());
+      if (values.get(VAR_GUEST_INDEX) instanceof Integer index) {
+        runs.put(index, new GuestRun(guest, values));
       }
     });
-    return guests;
+    return runs;
+  }
+
+  /** Where a guest's instance ended says what became of it; one still running is RUNNING. */
+  private static String guestState(HistoricProcessInstance guest, Object recorded) {
+    if (guest.getEndTime() == null) {
+      return GUEST_RUNNING;
+    }
+    if (END_GUEST_PROVISIONED.equals(guest.getEndActivityId())) {
+      return GUEST_PROVISIONED;
+    }
+    if (SUBPROCESS_ROLL_BACK_GUEST.equals(guest.getEndActivityId()) || END_GUEST_ROLLED_BACK.equals(guest.getEndActivityId())) {
+      return GUEST_ROLLED_BACK;
+    }
+    return recorded instanceof String state && List.of(GUEST_PROVISIONED, GUEST_ROLLED_BACK).contains(state)
+        ? state : GUEST_RUNNING;
   }
 
   private static BatchSummary summary(LedgerBatch batch, HistoricProcessInstance instance, Map<String, Object> variables,
@@ -159,20 +173,6 @@ public class BatchHistory {
     return rolledBack > 0 ? BatchState.COMPLETED_WITH_FAILURES : BatchState.COMPLETED;
   }
 
-  private static int[] outcome(List<Object> states) {
-    int[] outcome = new int[2];
-    for (Object state : states) {
-      outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
-      outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
-    }
-    return outcome;
-  }
-
-  private static String state(Object value) {
-    return value instanceof String state && List.of(GUEST_RUNNING, GUEST_PROVISIONED, GUEST_ROLLED_BACK).contains(state)
-        ? state : GUEST_PENDING;
-  }
-
   private static String text(Object value) {
     return value instanceof String text ? text : null;
   }
@@ -188,6 +188,17 @@ public class BatchHistory {
           .forEach(instance -> instances.put(instance.getId(), instance));
     }
     return instances;
+  }
+
+  /** Variables of the batches' own scope (the process instance), by process instance id. */
+  private Map<String, Map<String, Object>> batchVariables(List<String> instanceIds, String... names) {
+    Map<String, Map<String, Object>> values = new HashMap<>();
+    for (HistoricVariableInstance variable : variables(instanceIds, names)) {
+      if (variable.getProcessInstanceId().equals(variable.getExecutionId())) {
+        values.computeIfAbsent(variable.getProcessInstanceId(), k -> new HashMap<>()).put(variable.getName(), variable.getValue());
+      }
+    }
+    return values;
   }
 
   private List<HistoricVariableInstance> variables(List<String> processInstanceIds, String... names) {

@@ -2,8 +2,6 @@ package org.xenprovisioner.batch;
 
 import static org.xenprovisioner.process.BatchProcess.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -20,17 +18,15 @@ import org.camunda.bpm.engine.task.Task;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.xenprovisioner.cluster.Dom0s;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.host.HostLayout;
-import org.xenprovisioner.host.command.HostOperationException;
-import org.xenprovisioner.host.image.BaseImageFingerprint;
-import org.xenprovisioner.host.image.BaseImageInspector;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.intake.VmListRejectedException;
 import org.xenprovisioner.ledger.BatchLedger;
 import org.xenprovisioner.ledger.LedgerBatch;
+import org.xenprovisioner.ledger.SubmittedGuest;
 import org.xenprovisioner.security.ProcessGuardPlugin;
 
 /** Submitting a batch (validate, claim, record, start) and deciding on it. */
@@ -43,52 +39,48 @@ public class BatchService {
   private final RuntimeService runtime;
   private final TaskService tasks;
   private final IdentityService identity;
+  private final GuestPlacement placement;
   private final GuestClaims claims;
   private final BatchLedger ledger;
-  private final HostLayout layout;
-  private final ProvisionerProperties properties;
+  private final Dom0s dom0s;
   private final VmListParser parser;
-  private final BaseImageInspector baseImages;
 
-  BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestClaims claims,
-               BatchLedger ledger, HostLayout layout, ProvisionerProperties properties, BaseImageInspector baseImages) {
-    this.baseImages = baseImages;
+  BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestPlacement placement,
+               GuestClaims claims, BatchLedger ledger, Dom0s dom0s, ProvisionerProperties properties) {
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
+    this.placement = placement;
     this.claims = claims;
     this.ledger = ledger;
-    this.layout = layout;
-    this.properties = properties;
+    this.dom0s = dom0s;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
   }
 
   /**
-   * Validates the list, records it in the batch ledger and starts the batch, waiting for approval,
-   * in one transaction. Submissions are serialised across the cluster by the ledger's lock, so two
-   * lists submitted at once cannot both claim the same guest.
+   * Validates the list, places each guest on its Dom0, records the batch in the ledger and starts
+   * it, waiting for approval, in one transaction. Submissions are serialised across the cluster by
+   * the ledger's lock, so two lists submitted at once cannot both claim the same guest.
    */
   @Transactional
   public BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
     String batchName = checkName(name);
-    Path baseImage = usableBaseImage();
-    usableDirectory("provisioner.image-dir", layout.imageDir());
-    usableDirectory("provisioner.xen-config-dir", layout.xenConfigDir());
     VmList list = parser.parse(csv);
+    List<GuestPlacement.Placed> placed = placement.place(list);
     ledger.lockSubmissions();
-    List<VmListError> conflicts = claims.conflicts(list);
+    List<VmListError> conflicts = claims.conflicts(placed);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);
     }
     String id = newBatchId();
+    String shownName = batchName == null ? id : batchName;
     Date submittedAt = new Date();
     Map<String, Object> variables = new HashMap<>();
-    variables.put(VAR_BATCH_NAME, batchName == null ? id : batchName);
+    variables.put(VAR_BATCH_NAME, shownName);
     variables.put(VAR_SUBMITTED_BY, user);
     variables.put(VAR_SUBMITTED_AT, submittedAt);
     variables.put(VAR_GUEST_COUNT, list.size());
-    variables.put(VAR_GUEST_TABLE, GuestTable.of(list, layout));
-    String fingerprint = BaseImageFingerprint.of(baseImage);
+    variables.put(VAR_GUEST_TABLE, GuestTable.of(placed));
     // the engine records the caller as the instance's start user (four eyes compares with it); the API's
     // own group carries the only grant to start provision-batch (security.ProcessGuard)
     List<String> starting = new ArrayList<>(groups);
@@ -100,8 +92,12 @@ public class BatchService {
     } finally {
       identity.clearAuthentication();
     }
-    ledger.record(new LedgerBatch(id, instance.getId(), batchName == null ? id : batchName, user,
-        submittedAt.toInstant(), fingerprint), list.guests());
+    List<SubmittedGuest> guests = new ArrayList<>();
+    for (int index = 0; index < placed.size(); index++) {
+      GuestPlacement.Placed guest = placed.get(index);
+      guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint()));
+    }
+    ledger.record(new LedgerBatch(id, instance.getId(), shownName, user, submittedAt.toInstant(), dom0s.own()), guests);
     return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size());
   }
 
@@ -160,32 +156,7 @@ public class BatchService {
     return stripped;
   }
 
-  private Path usableBaseImage() {
-    Path baseImage = properties.baseImage();
-    if (baseImage == null) {
-      throw new VmListRejectedException(List.of(new VmListError(0, null,
-          "provisioner.base-image is not set: configure the base guest image before submitting batches")));
-    }
-    if (!Files.isRegularFile(baseImage)) {
-      throw new VmListRejectedException(List.of(new VmListError(0, null,
-          "provisioner.base-image " + baseImage + " does not exist or is not a regular file")));
-    }
-    Path absolute = baseImage.toAbsolutePath().normalize();
-    try {
-      baseImages.inspect(absolute);
-    } catch (HostOperationException e) {
-      // an image holding LVM, or one without a root file system we can find: refused before anything starts
-      throw new VmListRejectedException(List.of(new VmListError(0, null, "provisioner.base-image: " + e.getMessage())));
-    }
-    return absolute;
-  }
 
-  private static void usableDirectory(String property, Path directory) {
-    if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
-      throw new VmListRejectedException(List.of(new VmListError(0, null,
-          property + " " + directory + " is not a writable directory")));
-    }
-  }
 
   private static String newBatchId() {
     return LocalDateTime.now().format(ID_TIME) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));

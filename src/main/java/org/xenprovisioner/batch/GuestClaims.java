@@ -14,37 +14,38 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.host.GuestPaths;
-import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
-import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.ledger.BatchLedger;
 import org.xenprovisioner.ledger.SubmittedGuest;
 
 /**
- * Refuses guests whose files already exist, or whose host name, IP or MAC a batch that is still
- * waiting for approval or running has claimed (read from the batch ledger).
+ * Refuses guests whose host name, IP or MAC a batch that is still waiting for approval or running
+ * has claimed, on any Dom0 (the ledger is the cluster's), and guests of this node's own Dom0 whose
+ * files already exist. Whether a guest's files exist on another Dom0 only that Dom0's node can tell:
+ * its step 1 fails the guest then.
  */
 @Component
 class GuestClaims {
 
   private final RuntimeService runtime;
   private final BatchLedger ledger;
-  private final HostLayout layout;
 
-  GuestClaims(RuntimeService runtime, BatchLedger ledger, HostLayout layout) {
+  GuestClaims(RuntimeService runtime, BatchLedger ledger) {
     this.runtime = runtime;
     this.ledger = ledger;
-    this.layout = layout;
   }
 
-  List<VmListError> conflicts(VmList list) {
+  List<VmListError> conflicts(List<GuestPlacement.Placed> placed) {
     List<VmListError> errors = new ArrayList<>();
     Map<String, String> claimed = claimedByOpenBatches();
-    for (Guest guest : list.guests()) {
-      GuestPaths paths = layout.pathsOf(guest.hostname());
-      exists(errors, guest, "image", paths.image());
-      exists(errors, guest, "domain config", paths.domainConfig());
+    for (GuestPlacement.Placed place : placed) {
+      Guest guest = place.guest();
+      if (place.dom0().local()) {
+        GuestPaths paths = place.paths();
+        exists(errors, guest, "image", paths.image());
+        exists(errors, guest, "domain config", paths.domainConfig());
+      }
       claim(errors, claimed, guest, "hostname", guest.hostname().toLowerCase(Locale.ROOT));
       claim(errors, claimed, guest, "ip", guest.ip());
       claim(errors, claimed, guest, "mac", guest.mac());

@@ -8,13 +8,11 @@ import java.util.Map;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.camunda.spin.plugin.variable.SpinValues;
 import org.xenprovisioner.host.GuestPaths;
-import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
-import org.xenprovisioner.intake.VmList;
 
 /**
  * The rows the approval form's table shows, as a Json variable (Tasklist hands Json to the form
- * parsed). Only the seven columns the approver needs, so a 1000-guest batch stays near 150 KB.
+ * parsed). Only the columns the approver needs, so a 1000-guest batch stays near 150 KB.
  * Made from the same validated list the ledger records, so the approver sees what will run; only
  * {@code camunda-admin} could change it afterwards, and the steps never read it.
  */
@@ -25,8 +23,8 @@ final class GuestTable {
   private GuestTable() {
   }
 
-  static TypedValue of(VmList list, HostLayout layout) {
-    List<Map<String, Object>> rows = list.guests().stream().map(guest -> row(guest, layout.pathsOf(guest.hostname()))).toList();
+  static TypedValue of(List<GuestPlacement.Placed> placed) {
+    List<Map<String, Object>> rows = placed.stream().map(place -> row(place.guest(), place.paths())).toList();
     try {
       return SpinValues.jsonValue(JSON.writeValueAsString(rows)).create();
     } catch (JsonProcessingException e) {
@@ -41,6 +39,7 @@ final class GuestTable {
     row.put("mac", guest.mac());
     row.put("memory", guest.memory());
     row.put("vcpus", guest.vcpus());
+    row.put("dom0", guest.dom0());
     row.put("image", paths.image().toString());
     row.put("domainConfig", paths.domainConfig().toString());
     return row;

@@ -33,7 +33,27 @@ public record ProvisionerProperties(
     @Valid @NotNull @DefaultValue List<User> users,
     @Min(1) @Max(128) Integer rootPartition,
     @Valid @NotNull @DefaultValue Clean clean,
-    @NotNull @DefaultValue("PT2S") Duration copyProgressInterval) {
+    @NotNull @DefaultValue("PT2S") Duration copyProgressInterval,
+    @Pattern(regexp = "[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?", message = "must be a host name of at most 63 characters") String dom0,
+    @NotNull @DefaultValue("PT10S") Duration heartbeatInterval) {
+
+  /**
+   * The Dom0 this node provisions on: {@code provisioner.dom0}, or else the machine's short host name
+   * (what {@code hostname -s} prints).
+   */
+  public String dom0Name() {
+    if (dom0 != null && !dom0.isBlank()) {
+      return dom0;
+    }
+    try {
+      String host = java.net.InetAddress.getLocalHost().getHostName();
+      int dot = host.indexOf('.');
+      return dot > 0 ? host.substring(0, dot) : host;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("provisioner.dom0 is not set and this machine's host name cannot be read: "
+          + e.getMessage(), e);
+    }
+  }
 
   /** Values for rows that omit the optional columns, and the bridge every vif joins. */
   public record Defaults(

@@ -35,6 +35,18 @@ public final class FieldRules {
     return value;
   }
 
+  /** The name of a Dom0 ({@code provisioner.dom0} of its node): an RFC 1123 host name of at most 63 characters. */
+  public static String dom0(String value) {
+    if (value.length() > 63) {
+      throw new IllegalArgumentException("Dom0 name is " + value.length() + " characters long; at most 63 are allowed");
+    }
+    try {
+      return hostname(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + printable(value) + "' is not a Dom0 name (an RFC 1123 host name)");
+    }
+  }
+
   /** A dotted-quad IPv4 address, returned as a 32-bit value. Leading zeros are refused (octal ambiguity). */
   public static long ipv4(String value) {
     String[] parts = value.split("\\.", -1);

@@ -5,12 +5,23 @@ package org.xenprovisioner.intake;
  * normalised (MAC lower case with colons, netmask dotted quad, defaults filled in).
  *
  * @param line the line of the VM list the row started on, for messages
+ * @param dom0 the Dom0 the guest is made on; null in a row that left it to the node accepting the batch
  */
 public record Guest(int line, String hostname, String ip, String mac, String netmask,
-                    String gateway, int memory, int vcpus) {
+                    String gateway, int memory, int vcpus, String dom0) {
+
+  /** A row that names no Dom0. */
+  public Guest(int line, String hostname, String ip, String mac, String netmask, String gateway, int memory, int vcpus) {
+    this(line, hostname, ip, mac, netmask, gateway, memory, vcpus, null);
+  }
 
   /** Whether the row (or the defaults) gave a gateway. */
   public boolean hasGateway() {
     return gateway != null && !gateway.isEmpty();
+  }
+
+  /** The same guest on the given Dom0. */
+  public Guest on(String dom0) {
+    return new Guest(line, hostname, ip, mac, netmask, gateway, memory, vcpus, dom0);
   }
 }

@@ -24,7 +24,7 @@ import org.apache.commons.csv.CSVRecord;
  */
 public class VmListParser {
 
-  static final List<String> COLUMNS = List.of("hostname", "ip", "mac", "netmask", "gateway", "memory", "vcpus");
+  static final List<String> COLUMNS = List.of("hostname", "ip", "mac", "netmask", "gateway", "memory", "vcpus", "dom0");
   private static final List<String> REQUIRED = List.of("hostname", "ip", "mac");
 
   private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
@@ -152,6 +152,7 @@ public class VmListParser {
         v -> FieldRules.number(v, "memory (MiB)", FieldRules.MIN_MEMORY_MIB, FieldRules.MAX_MEMORY_MIB));
     Integer vcpus = row.value("vcpus", Integer.toString(defaults.vcpus()),
         v -> FieldRules.number(v, "vcpus", 1, FieldRules.MAX_VCPUS));
+    String dom0 = row.value("dom0", null, FieldRules::dom0);
     String gateway = null;
     if (ip != null && netmask != null) {
       long mask = FieldRules.ipv4(netmask);
@@ -163,7 +164,7 @@ public class VmListParser {
     if (errors.size() > before) {
       return null;
     }
-    return new Guest(line, hostname, FieldRules.dottedQuad(ip), mac, netmask, gateway, memory, vcpus);
+    return new Guest(line, hostname, FieldRules.dottedQuad(ip), mac, netmask, gateway, memory, vcpus, dom0);
   }
 
   /**
@@ -182,6 +183,9 @@ public class VmListParser {
         value -> Integer.toString(FieldRules.number(value, "memory (MiB)", FieldRules.MIN_MEMORY_MIB, FieldRules.MAX_MEMORY_MIB)));
     unchanged(errors, line, "vcpus", Integer.toString(guest.vcpus()),
         value -> Integer.toString(FieldRules.number(value, "vcpus", 1, FieldRules.MAX_VCPUS)));
+    if (guest.dom0() != null) {
+      unchanged(errors, line, "dom0", guest.dom0(), FieldRules::dom0);
+    }
     if (errors.isEmpty()) {
       long ip = FieldRules.ipv4(guest.ip());
       long mask = FieldRules.ipv4(guest.netmask());

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,15 +18,18 @@ import org.xenprovisioner.intake.Guest;
 /**
  * The batch ledger ({@code XP_BATCH}, {@code XP_GUEST}): every batch and its guests exactly as the
  * batch API validated them. Written once, at submission, in the transaction that starts the batch;
- * read by the steps, the claims of open batches and the audit.
+ * read by the steps, the routing of guests to their Dom0, the claims of open batches and the audit.
  */
 @Repository
 public class BatchLedger implements SubmittedGuests {
 
   /** IN lists stay below what every database takes in one statement. */
   private static final int CHUNK = 500;
-  private static final String BATCH_COLUMNS = "ID_, PROC_INST_ID_, NAME_, SUBMITTED_BY_, SUBMITTED_AT_, BASE_IMAGE_FINGERPRINT_";
-  private static final String GUEST_COLUMNS = "BATCH_ID_, INDEX_, LINE_, HOSTNAME_, IP_, MAC_, NETMASK_, GATEWAY_, MEMORY_, VCPUS_";
+  private static final String BATCH_COLUMNS = "ID_, PROC_INST_ID_, NAME_, SUBMITTED_BY_, SUBMITTED_AT_, ACCEPTED_ON_";
+  private static final String GUEST_COLUMNS = "BATCH_ID_, INDEX_, LINE_, HOSTNAME_, IP_, MAC_, NETMASK_, GATEWAY_, MEMORY_, "
+      + "VCPUS_, DOM0_, BASE_IMAGE_FINGERPRINT_";
+  private static final String GUEST_OF_INSTANCE = "SELECT g." + GUEST_COLUMNS.replace(", ", ", g.")
+      + " FROM XP_GUEST g JOIN XP_BATCH b ON b.ID_ = g.BATCH_ID_ WHERE b.PROC_INST_ID_ ";
 
   private final NamedParameterJdbcTemplate jdbc;
 
@@ -38,22 +42,28 @@ public class BatchLedger implements SubmittedGuests {
     jdbc.queryForList("SELECT NAME_ FROM XP_LOCK WHERE NAME_ = 'submission' FOR UPDATE", Map.of(), String.class);
   }
 
-  public void record(LedgerBatch batch, List<Guest> guests) {
-    jdbc.update("INSERT INTO XP_BATCH (" + BATCH_COLUMNS + ") VALUES (:id, :pid, :name, :by, :at, :fingerprint)",
+  /** Records the batch and its guests, in list order; every guest names its Dom0. */
+  public void record(LedgerBatch batch, List<SubmittedGuest> guests) {
+    jdbc.update("INSERT INTO XP_BATCH (" + BATCH_COLUMNS + ") VALUES (:id, :pid, :name, :by, :at, :acceptedOn)",
         new MapSqlParameterSource().addValue("id", batch.id()).addValue("pid", batch.processInstanceId())
             .addValue("name", batch.name()).addValue("by", batch.submittedBy())
-            .addValue("at", Timestamp.from(batch.submittedAt())).addValue("fingerprint", batch.baseImageFingerprint()));
+            .addValue("at", Timestamp.from(batch.submittedAt())).addValue("acceptedOn", batch.acceptedOn()));
     SqlParameterSource[] rows = new SqlParameterSource[guests.size()];
-    for (int index = 0; index < guests.size(); index++) {
-      Guest guest = guests.get(index);
-      rows[index] = new MapSqlParameterSource().addValue("batch", batch.id()).addValue("index", index)
+    for (int i = 0; i < guests.size(); i++) {
+      SubmittedGuest submitted = guests.get(i);
+      Guest guest = submitted.guest();
+      if (submitted.index() != i || guest.dom0() == null) {
+        throw new IllegalArgumentException("guest " + guest.hostname() + " is not at its place or names no Dom0");
+      }
+      rows[i] = new MapSqlParameterSource().addValue("batch", batch.id()).addValue("index", i)
           .addValue("line", guest.line()).addValue("hostname", guest.hostname()).addValue("ip", guest.ip())
           .addValue("mac", guest.mac()).addValue("netmask", guest.netmask())
           .addValue("gateway", guest.hasGateway() ? guest.gateway() : null)
-          .addValue("memory", guest.memory()).addValue("vcpus", guest.vcpus());
+          .addValue("memory", guest.memory()).addValue("vcpus", guest.vcpus())
+          .addValue("dom0", guest.dom0()).addValue("fingerprint", submitted.baseImageFingerprint());
     }
     jdbc.batchUpdate("INSERT INTO XP_GUEST (" + GUEST_COLUMNS + ") VALUES (:batch, :index, :line, :hostname, :ip, :mac, "
-        + ":netmask, :gateway, :memory, :vcpus)", rows);
+        + ":netmask, :gateway, :memory, :vcpus, :dom0, :fingerprint)", rows);
   }
 
   public Optional<LedgerBatch> batch(String id) {
@@ -68,7 +78,7 @@ public class BatchLedger implements SubmittedGuests {
 
   /** Guests per batch id. */
   public Map<String, Integer> guestCounts() {
-    Map<String, Integer> counts = new java.util.HashMap<>();
+    Map<String, Integer> counts = new HashMap<>();
     jdbc.query("SELECT BATCH_ID_, COUNT(*) AS GUESTS FROM XP_GUEST GROUP BY BATCH_ID_",
         row -> {
           counts.put(row.getString("BATCH_ID_"), row.getInt("GUESTS"));
@@ -77,9 +87,16 @@ public class BatchLedger implements SubmittedGuests {
   }
 
   /** The guests of a batch in list order. */
-  public List<Guest> guests(String batchId) {
+  public List<SubmittedGuest> guests(String batchId) {
     return jdbc.query("SELECT " + GUEST_COLUMNS + " FROM XP_GUEST WHERE BATCH_ID_ = :batch ORDER BY INDEX_",
-        Map.of("batch", batchId), (row, n) -> guest(row));
+        Map.of("batch", batchId), (row, n) -> submitted(row));
+  }
+
+  @Override
+  public int guestCount(String batchInstanceId) {
+    Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM XP_GUEST g JOIN XP_BATCH b ON b.ID_ = g.BATCH_ID_ "
+        + "WHERE b.PROC_INST_ID_ = :pid", Map.of("pid", batchInstanceId), Integer.class);
+    return count == null ? 0 : count;
   }
 
   /** The guests of the batches started as these process instances, each with its batch id. */
@@ -87,36 +104,30 @@ public class BatchLedger implements SubmittedGuests {
     List<String> ids = List.copyOf(processInstanceIds);
     List<SubmittedGuest> guests = new ArrayList<>();
     for (int from = 0; from < ids.size(); from += CHUNK) {
-      guests.addAll(jdbc.query("SELECT b.BASE_IMAGE_FINGERPRINT_, g.* FROM XP_GUEST g JOIN XP_BATCH b ON b.ID_ = g.BATCH_ID_ "
-          + "WHERE b.PROC_INST_ID_ IN (:ids)", Map.of("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK))),
+      guests.addAll(jdbc.query(GUEST_OF_INSTANCE + "IN (:ids)", Map.of("ids", ids.subList(from, Math.min(ids.size(), from + CHUNK))),
           (row, n) -> submitted(row)));
     }
     return guests;
   }
 
   @Override
-  public SubmittedGuest find(String processInstanceId, int index) {
-    return jdbc.query("SELECT b.BASE_IMAGE_FINGERPRINT_, g.* FROM XP_GUEST g JOIN XP_BATCH b ON b.ID_ = g.BATCH_ID_ "
-            + "WHERE b.PROC_INST_ID_ = :pid AND g.INDEX_ = :index", Map.of("pid", processInstanceId, "index", index),
+  public SubmittedGuest find(String batchInstanceId, int index) {
+    return jdbc.query(GUEST_OF_INSTANCE + "= :pid AND g.INDEX_ = :index", Map.of("pid", batchInstanceId, "index", index),
             (row, n) -> submitted(row))
         .stream().findFirst()
-        .orElseThrow(() -> new NotInLedgerException("process instance " + processInstanceId
+        .orElseThrow(() -> new NotInLedgerException("process instance " + batchInstanceId
             + " has no guest #" + index + " in the batch ledger: it was not started by the batch API"));
   }
 
   private static LedgerBatch batch(ResultSet row, int n) throws SQLException {
     return new LedgerBatch(row.getString("ID_"), row.getString("PROC_INST_ID_"), row.getString("NAME_"),
-        row.getString("SUBMITTED_BY_"), row.getTimestamp("SUBMITTED_AT_").toInstant(),
-        row.getString("BASE_IMAGE_FINGERPRINT_"));
+        row.getString("SUBMITTED_BY_"), row.getTimestamp("SUBMITTED_AT_").toInstant(), row.getString("ACCEPTED_ON_"));
   }
 
   private static SubmittedGuest submitted(ResultSet row) throws SQLException {
-    return new SubmittedGuest(row.getString("BATCH_ID_"), row.getInt("INDEX_"), guest(row),
-        row.getString("BASE_IMAGE_FINGERPRINT_"));
-  }
-
-  private static Guest guest(ResultSet row) throws SQLException {
-    return new Guest(row.getInt("LINE_"), row.getString("HOSTNAME_"), row.getString("IP_"), row.getString("MAC_"),
-        row.getString("NETMASK_"), row.getString("GATEWAY_"), row.getInt("MEMORY_"), row.getInt("VCPUS_"));
+    Guest guest = new Guest(row.getInt("LINE_"), row.getString("HOSTNAME_"), row.getString("IP_"), row.getString("MAC_"),
+        row.getString("NETMASK_"), row.getString("GATEWAY_"), row.getInt("MEMORY_"), row.getInt("VCPUS_"),
+        row.getString("DOM0_"));
+    return new SubmittedGuest(row.getString("BATCH_ID_"), row.getInt("INDEX_"), guest, row.getString("BASE_IMAGE_FINGERPRINT_"));
   }
 }

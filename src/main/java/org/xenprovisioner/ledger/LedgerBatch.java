@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param id the batch id (the process instance's business key)
  * @param processInstanceId the engine's instance of {@code provision-batch} started for it
  * @param submittedBy the user the API authenticated
- * @param baseImageFingerprint identity of the base image at submission ({@code BaseImageFingerprint})
+ * @param acceptedOn the Dom0 of the node that accepted the batch
  */
 public record LedgerBatch(String id, String processInstanceId, String name, String submittedBy, Instant submittedAt,
-                          String baseImageFingerprint) {
+                          String acceptedOn) {
 }

@@ -1,13 +1,22 @@
 package org.xenprovisioner.process;
 
-import java.util.List;
-
-/** Process key, activity ids, error codes and variable names shared by the BPMN model, delegates and API. */
+/**
+ * The process contract: keys, activity ids, error codes and variable names shared by the BPMN models
+ * ({@code provision-batch}, with one {@code provision-guest} instance per guest), the delegates and the API.
+ */
 public final class BatchProcess {
 
   public static final String PROCESS_KEY = "provision-batch";
+  /** One instance per guest, called by the batch, in the tenant of the guest's Dom0. */
+  public static final String GUEST_PROCESS_KEY = "provision-guest";
+  /** Deployed by each node for its own Dom0 (cluster.GuestDeployments), never auto-deployed. */
+  public static final String GUEST_PROCESS_RESOURCE = "provision-guest.bpmn";
   public static final String TASK_APPROVE = "approve-batch";
-  public static final String SUBPROCESS_GUEST = "SubProcess_ProvisionGuest";
+  public static final String CALL_ACTIVITY_GUEST = "CallActivity_ProvisionGuest";
+  public static final String END_GUEST_PROVISIONED = "EndEvent_GuestProvisioned";
+  public static final String END_GUEST_ROLLED_BACK = "EndEvent_GuestRolledBack";
+  /** The event subprocess a rolled-back guest's instance ends in, as its history records the end. */
+  public static final String SUBPROCESS_ROLL_BACK_GUEST = "SubProcess_RollBackGuest";
   public static final String ERROR_GUEST_FAILED = "Err_GuestFailed";
   public static final String GROUP_APPROVERS = "approvers";
   public static final String GROUP_OPERATORS = "operators";
@@ -31,7 +40,7 @@ public final class BatchProcess {
   /** Json rows the approval form's guest table shows (set at submission from the ledger's rows). */
   public static final String VAR_GUEST_TABLE = "guestTable";
 
-  /** Guest variables, local to one instance of the guest subprocess. */
+  /** Guest variables, of one instance of provision-guest; its position in the batch is handed in by the batch. */
   public static final String VAR_GUEST_INDEX = "guestIndex";
   /** Shown in Cockpit from step 1 on; never read back by a step. */
   public static final String VAR_HOSTNAME = "hostname";
@@ -46,9 +55,6 @@ public final class BatchProcess {
   /** "bytes done / bytes to copy", set from outside the copy job's transaction while the copy runs; the job never writes it. */
   public static final String VAR_COPY_PROGRESS = "copyProgress";
 
-  /** Declared local to the guest scope at its start, so that steps setting them never leak them to the batch. */
-  static final List<String> GUEST_LOCALS = List.of(VAR_HOSTNAME, VAR_IP, VAR_MAC, VAR_IMAGE, VAR_DOMAIN_CONFIG,
-      VAR_LOOP_DEVICE, VAR_GUEST_ERROR, VAR_FAILED_STEP);
 
   public static final String GUEST_RUNNING = "RUNNING";
   public static final String GUEST_PROVISIONED = "PROVISIONED";

@@ -4,29 +4,44 @@ import static org.xenprovisioner.process.BatchProcess.VAR_GUEST_INDEX;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
+import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.ledger.NotInLedgerException;
 import org.xenprovisioner.ledger.SubmittedGuest;
 import org.xenprovisioner.ledger.SubmittedGuests;
 
-/** Loads the guest of the scope a step or undo handler runs in, every time: the ledger is the only source. */
+/**
+ * Loads the guest a step or undo handler works on, every time: its row from the ledger (the batch is
+ * the engine's own record of who called this guest instance, its position the one the batch handed
+ * in), checked again with the intake rules, and its paths from this node's configuration. A guest of
+ * another Dom0 is refused outright: its steps must never run here (a technical failure, retried and
+ * then an incident, since it means a job reached the wrong node).
+ */
 @Component
 class GuestLoader {
 
   private final SubmittedGuests ledger;
   private final HostLayout layout;
+  private final String dom0;
 
-  GuestLoader(SubmittedGuests ledger, HostLayout layout) {
+  GuestLoader(SubmittedGuests ledger, HostLayout layout, ProvisionerProperties properties) {
     this.ledger = ledger;
     this.layout = layout;
+    this.dom0 = properties.dom0Name();
   }
 
   GuestContext load(DelegateExecution execution) {
-    if (!(execution.getVariable(VAR_GUEST_INDEX) instanceof Integer index)) {
-      throw new NotInLedgerException("execution " + execution.getId() + " is not inside a guest of a batch");
+    DelegateExecution batch = execution.getProcessInstance().getSuperExecution();
+    if (batch == null || !(execution.getVariable(VAR_GUEST_INDEX) instanceof Integer index)) {
+      throw new NotInLedgerException("process instance " + execution.getProcessInstanceId()
+          + " was not started by a batch for one of its guests");
     }
-    SubmittedGuest submitted = ledger.find(execution.getProcessInstanceId(), index);
+    SubmittedGuest submitted = ledger.find(batch.getProcessInstanceId(), index);
+    if (!dom0.equals(submitted.dom0())) {
+      throw new IllegalStateException("guest " + submitted.guest().hostname() + " is made on Dom0 " + submitted.dom0()
+          + "; this node provisions on Dom0 " + dom0 + " and does not run its steps");
+    }
     VmListParser.verify(submitted.guest());
     return new GuestContext(submitted, layout.pathsOf(submitted.guest().hostname()));
   }

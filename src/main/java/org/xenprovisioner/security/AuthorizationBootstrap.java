@@ -4,6 +4,7 @@ import static org.camunda.bpm.engine.authorization.Authorization.ANY;
 import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
 import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
 import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
+import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
 
 import java.util.List;
@@ -57,6 +58,13 @@ class AuthorizationBootstrap implements InitializingBean {
     grant(GROUP_APPROVERS, Resources.FILTER, ANY, Permissions.READ);
     grant(GROUP_APPROVERS, Resources.PROCESS_DEFINITION, PROCESS_KEY, ProcessDefinitionPermissions.READ,
         ProcessDefinitionPermissions.READ_TASK, ProcessDefinitionPermissions.TASK_WORK,
+        ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
+
+    // each guest runs as an instance of provision-guest: both groups watch them, operators retry their failed steps
+    grant(GROUP_OPERATORS, Resources.PROCESS_DEFINITION, GUEST_PROCESS_KEY, ProcessDefinitionPermissions.READ,
+        ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
+        ProcessDefinitionPermissions.RETRY_JOB);
+    grant(GROUP_APPROVERS, Resources.PROCESS_DEFINITION, GUEST_PROCESS_KEY, ProcessDefinitionPermissions.READ,
         ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
   }
 

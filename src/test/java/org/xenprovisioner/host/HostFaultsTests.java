@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.process.BatchProcess;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.RealAppTest;
 import org.xenprovisioner.testing.RealHost;
@@ -185,8 +186,9 @@ class HostFaultsTests extends RealAppTest {
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED_WITH_FAILURES");
     JsonNode guest = batch.get("guestList").get(0);
     assertThat(guest.get("state").asText()).isEqualTo("ROLLED_BACK");
-    // Cockpit shows the engine's variable guestError of the guest's scope: the API reads the same one
-    String instance = history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(id).singleResult().getId();
+    // Cockpit shows the engine's variable guestError of the guest's instance: the API reads the same one
+    String instance = history.createHistoricProcessInstanceQuery().processDefinitionKey(BatchProcess.GUEST_PROCESS_KEY)
+        .processInstanceBusinessKey(id).singleResult().getId();
     assertThat(history.createHistoricVariableInstanceQuery().processInstanceId(instance).variableName("guestError").list())
         .extracting(variable -> variable.getValue()).containsOnly(guest.get("error").asText());
     return guest;

@@ -13,6 +13,8 @@ import org.xenprovisioner.ledger.SubmittedGuests;
 class FakeLedger implements SubmittedGuests {
 
   static final String FINGERPRINT = "file=(dev=1,ino=2) size=3";
+  /** The Dom0 of the process tests' engine: TestSettings names it so. */
+  static final String DOM0 = "test-dom0";
 
   private final Map<String, List<Guest>> guests = new ConcurrentHashMap<>();
   private final Map<String, String> batchIds = new ConcurrentHashMap<>();
@@ -27,6 +29,12 @@ class FakeLedger implements SubmittedGuests {
     List<Guest> rows = new java.util.ArrayList<>(guests.get(batch.getId()));
     rows.set(index, row);
     guests.put(batch.getId(), List.copyOf(rows));
+  }
+
+  @Override
+  public int guestCount(String processInstanceId) {
+    List<Guest> rows = guests.get(processInstanceId);
+    return rows == null ? 0 : rows.size();
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.runtime.Job;
@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.security.ProcessGuardPlugin;
+import org.xenprovisioner.testing.TestSettings;
 
 /**
  * The process model with the host faked: job execution is off, the test drives every job, and
@@ -97,7 +98,7 @@ class ProvisionBatchProcessTests {
     decide(batch, "arne", false);
     runAllJobs();
 
-    assertThat(batch).isEnded().hasPassed("EndEvent_BatchRejected").hasNotPassed(SUBPROCESS_GUEST);
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchRejected").hasNotPassed(CALL_ACTIVITY_GUEST);
     assertThat(HOST.calls).isEmpty();
   }
 
@@ -132,7 +133,8 @@ class ProvisionBatchProcessTests {
     decide(batch, "arne", true);
     runAllJobs();
 
-    assertThat(batch).isEnded().hasPassed("EndEvent_BatchFinished", "EndEvent_GuestRolledBack");
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchFinished");
+    assertThat(guestInstance(batch, "web02").getEndActivityId()).isEqualTo(SUBPROCESS_ROLL_BACK_GUEST);
     List<String> steps = List.of("check", "copy", "mount", "write-guest-config", "unmount", "write-domain-config");
     List<String> done = steps.subList(0, steps.indexOf(failingStep) + 1);
     List<String> undone = undo.isEmpty() ? List.of() : List.of(undo.split(","));
@@ -153,9 +155,9 @@ class ProvisionBatchProcessTests {
   void aGuestWhoseStoredRowNoLongerPassesTheIntakeRulesIsRolledBackBeforeTouchingTheHost() {
     ProcessInstance batch = submit("web01", "web02", "web03");
     LEDGER.tamper(batch, 1, new Guest(3, "../../etc/cron.d/x", "192.0.2.11", "00:16:3e:00:00:02", "255.255.255.0",
-        null, 512, 1));
+        null, 512, 1, FakeLedger.DOM0));
     LEDGER.tamper(batch, 2, new Guest(4, "web03", "192.0.2.12", "00:16:3e:00:00:03\"\nscript=\"/tmp/x",
-        "255.255.255.0", null, 512, 1));
+        "255.255.255.0", null, 512, 1, FakeLedger.DOM0));
     decide(batch, "arne", true);
     runAllJobs();
 
@@ -172,19 +174,35 @@ class ProvisionBatchProcessTests {
   void anInstanceStartedPastTheBatchApiTouchesNothing() {
     engine.getIdentityService().setAuthentication("admin", List.of("camunda-admin"));
     ProcessInstance forged;
+    ProcessInstance forgedGuest;
     try {
       forged = engine.getRuntimeService().createProcessInstanceByKey(PROCESS_KEY)
-          .startBeforeActivity(SUBPROCESS_GUEST + "#multiInstanceBody")
-          .setVariable(VAR_GUEST_COUNT, 2).execute();
+          .startBeforeActivity(CALL_ACTIVITY_GUEST + "#multiInstanceBody").setVariable(VAR_GUEST_COUNT, 2).execute();
+      forgedGuest = engine.getRuntimeService().createProcessInstanceByKey(GUEST_PROCESS_KEY)
+          .processDefinitionTenantId(FakeLedger.DOM0).setVariable(VAR_GUEST_INDEX, 0).execute();
     } finally {
       engine.getIdentityService().clearAuthentication();
     }
     runAllJobs();
 
-    assertThat(forged).isEnded();
+    assertThat(forged).as("the ledger holds no guest of it: the batch calls none").isEnded().hasNotPassed(CALL_ACTIVITY_GUEST);
+    assertThat(forgedGuest).as("a guest no batch called").isEnded().hasPassed(END_GUEST_ROLLED_BACK);
+    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(forgedGuest.getId())
+        .variableName(VAR_GUEST_ERROR).singleResult().getValue()).asString().contains("was not started by a batch");
     assertThat(HOST.calls).isEmpty();
-    assertThat(guestErrorsByIndex(forged).values()).hasSize(2)
-        .allSatisfy(error -> assertThat(error).contains("has no guest #"));
+  }
+
+  @Test
+  void aGuestOfAnotherDom0IsNeverProvisionedHere() {
+    ProcessInstance batch = submit("web01");
+    LEDGER.tamper(batch, 0, LEDGER.find(batch.getId(), 0).guest().on("other-dom0"));
+    decide(batch, "arne", true);
+    runAllJobsAllowingFailures();
+
+    assertThat(HOST.calls).isEmpty();
+    assertThat(batch).as("its guest is started in the other Dom0's tenant, which this engine does not have").isNotEnded();
+    assertThat(engine.getManagementService().createJobQuery().withException().list())
+        .anySatisfy(job -> assertThat(job.getExceptionMessage()).contains("other-dom0"));
   }
 
   @Test
@@ -195,7 +213,8 @@ class ProvisionBatchProcessTests {
     decide(batch, "arne", true);
     runAllJobsAllowingFailures();
 
-    assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(batch.getId()).count()).isEqualTo(1);
+    assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(guestInstance(batch, "web01").getId())
+        .count()).isEqualTo(1);
     assertThat(batch).isNotEnded();
     assertThat(guestStates(batch)).doesNotContain(GUEST_ROLLED_BACK, GUEST_PROVISIONED);
   }
@@ -224,7 +243,8 @@ class ProvisionBatchProcessTests {
     assertThat(seenDuringCopy).containsExactly("4096 / 4096 bytes (100%)");
     assertThat(HOST.callsFor("web01")).containsOnlyOnce("copy");
     assertThat(guestVariable(batch, "web01", VAR_COPY_PROGRESS)).as("kept on the guest's scope").isEqualTo("4096 / 4096 bytes (100%)");
-    assertThat(engine.getHistoryService().createHistoricJobLogQuery().failureLog().count()).isZero();
+    assertThat(engine.getHistoryService().createHistoricJobLogQuery().processInstanceId(guestInstance(batch, "web01").getId())
+        .failureLog().count()).isZero();
     assertThat(batch).isEnded();
     assertThat(guestStatesByHost(batch)).containsExactly(Map.entry("web01", GUEST_PROVISIONED));
   }
@@ -234,7 +254,7 @@ class ProvisionBatchProcessTests {
     List<Guest> guests = new java.util.ArrayList<>();
     for (int i = 0; i < hostnames.length; i++) {
       guests.add(new Guest(i + 2, hostnames[i], "192.0.2." + (10 + i), String.format("00:16:3e:00:00:%02x", i + 1),
-          "255.255.255.0", "192.0.2.1", 512, 1));
+          "255.255.255.0", "192.0.2.1", 512, 1, FakeLedger.DOM0));
     }
     Map<String, Object> variables = new HashMap<>();
     variables.put(VAR_BATCH_NAME, "test");
@@ -289,46 +309,48 @@ class ProvisionBatchProcessTests {
     throw new AssertionError("jobs still pending after 200 rounds");
   }
 
-  private Map<Integer, String> guestErrorsByIndex(ProcessInstance batch) {
-    Map<String, String> index = scopeValues(batch, VAR_GUEST_INDEX);
-    Map<String, String> error = scopeValues(batch, VAR_GUEST_ERROR);
-    Map<Integer, String> errors = new HashMap<>();
-    index.forEach((scope, value) -> {
-      if (error.get(scope) != null && !"null".equals(error.get(scope))) {
-        errors.put(Integer.parseInt(value), error.get(scope));
-      }
-    });
-    return errors;
+
+  /** The guest instances the batch called, each with its variables (as history keeps them). */
+  private Map<String, Map<String, Object>> guests(ProcessInstance batch) {
+    Map<String, Map<String, Object>> guests = new HashMap<>();
+    for (HistoricProcessInstance guest : engine.getHistoryService().createHistoricProcessInstanceQuery()
+        .superProcessInstanceId(batch.getId()).list()) {
+      Map<String, Object> variables = new HashMap<>();
+      engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(guest.getId()).list()
+          .forEach(variable -> variables.put(variable.getName(), variable.getValue()));
+      guests.put(guest.getId(), variables);
+    }
+    return guests;
+  }
+
+  private HistoricProcessInstance guestInstance(ProcessInstance batch, String hostname) {
+    String id = guests(batch).entrySet().stream().filter(guest -> hostname.equals(guest.getValue().get(VAR_HOSTNAME)))
+        .findFirst().orElseThrow().getKey();
+    return engine.getHistoryService().createHistoricProcessInstanceQuery().processInstanceId(id).singleResult();
   }
 
   private List<Object> guestStates(ProcessInstance batch) {
-    return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(batch.getId())
-        .variableName(VAR_GUEST_STATE).list().stream().map(HistoricVariableInstance::getValue).toList();
+    return guests(batch).values().stream().map(variables -> variables.get(VAR_GUEST_STATE)).toList();
   }
 
-  /** Guest scopes keyed by host name; the engine copies a completed scope's variables for compensation, so merge. */
   private Map<String, String> guestStatesByHost(ProcessInstance batch) {
-    Map<String, String> hostByScope = scopeValues(batch, VAR_HOSTNAME);
-    Map<String, String> stateByScope = scopeValues(batch, VAR_GUEST_STATE);
-    return hostByScope.entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getValue, entry -> stateByScope.get(entry.getKey()), (a, b) -> {
-          assertThat(a).isEqualTo(b);
-          return a;
-        }));
+    return guests(batch).values().stream().collect(Collectors.toMap(variables -> (String) variables.get(VAR_HOSTNAME),
+        variables -> (String) variables.get(VAR_GUEST_STATE)));
   }
 
   private Object guestVariable(ProcessInstance batch, String hostname, String name) {
-    String scope = scopeValues(batch, VAR_HOSTNAME).entrySet().stream()
-        .filter(entry -> entry.getValue().equals(hostname)).findFirst().orElseThrow().getKey();
-    return scopeValues(batch, name).get(scope);
+    return guests(batch).values().stream().filter(variables -> hostname.equals(variables.get(VAR_HOSTNAME)))
+        .findFirst().orElseThrow().get(name);
   }
 
-  private Map<String, String> scopeValues(ProcessInstance batch, String name) {
-    Map<String, String> values = new HashMap<>();
-    engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(batch.getId())
-        .variableName(name).list()
-        .forEach(variable -> values.put(variable.getExecutionId(), String.valueOf(variable.getValue())));
-    return values;
+  private Map<Integer, String> guestErrorsByIndex(ProcessInstance batch) {
+    Map<Integer, String> errors = new HashMap<>();
+    guests(batch).values().forEach(variables -> {
+      if (variables.get(VAR_GUEST_ERROR) instanceof String error) {
+        errors.put((Integer) variables.get(VAR_GUEST_INDEX), error);
+      }
+    });
+    return errors;
   }
 
   private static ProcessEngine buildEngine() {
@@ -338,9 +360,10 @@ class ProvisionBatchProcessTests {
             .setHistory("full")
             .setJobExecutorActivate(false)
             .setProcessEngineName("process-tests");
-    GuestLoader guests = new GuestLoader(LEDGER, LAYOUT);
+    GuestLoader guests = new GuestLoader(LEDGER, LAYOUT, TestSettings.nowhere().build());
     Map<Object, Object> beans = new HashMap<>();
     beans.put("guestScopeListener", new GuestScopeListener());
+    beans.put("guestRouting", new GuestRouting(LEDGER));
     beans.put("recordApprovalListener", new RecordApprovalListener());
     beans.put("readGuestInfoDelegate", new ReadGuestInfoDelegate(guests, HOST));
     beans.put("copyBaseImageDelegate", new CopyBaseImageDelegate(guests, HOST));
@@ -355,6 +378,10 @@ class ProvisionBatchProcessTests {
     beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(guests, HOST));
     configuration.setBeans(beans);
     configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
-    return configuration.buildProcessEngine();
+    ProcessEngine built = configuration.buildProcessEngine();
+    // each node deploys the guest process for its own Dom0; the batch calls it in the guest's Dom0's tenant
+    built.getRepositoryService().createDeployment().tenantId(FakeLedger.DOM0)
+        .addClasspathResource(GUEST_PROCESS_RESOURCE).deploy();
+    return built;
   }
 }

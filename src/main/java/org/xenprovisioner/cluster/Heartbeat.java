@@ -1,0 +1,53 @@
+package org.xenprovisioner.cluster;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Registers this node's Dom0 in the shared database before the application takes requests, then
+ * keeps it fresh: every {@code provisioner.heartbeat-interval} it marks the node as seen, says what
+ * it knows of its base image now, and registers the job executor for batch versions another node
+ * deployed since.
+ */
+@Component
+class Heartbeat implements InitializingBean {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+  private final ThisDom0 dom0;
+  private final Dom0Registry registry;
+  private final ProcessEngine engine;
+
+  Heartbeat(ThisDom0 dom0, Dom0Registry registry, ProcessEngine engine) {
+    this.dom0 = dom0;
+    this.registry = registry;
+    this.engine = engine;
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    registry.register(dom0.registration()).filter(Dom0::alive).ifPresent(before -> LOG.warn(
+        "Dom0 {} was registered by a node seen {} (database time): if that node still runs, two nodes now share one "
+            + "Dom0 name; give each node its own provisioner.dom0", before.name(), before.lastSeen()));
+    ThisDom0.BaseImageStatus base = dom0.baseImage();
+    LOG.info("This node provisions on Dom0 {}: images in {}, domain configs in {}, base image {}", dom0.name(),
+        dom0.layout().imageDir(), dom0.layout().xenConfigDir(), base.usable() ? base.path() : base.problem());
+  }
+
+  @Scheduled(fixedDelayString = "${provisioner.heartbeat-interval:PT10S}", initialDelayString = "${provisioner.heartbeat-interval:PT10S}")
+  void beat() {
+    try {
+      if (!registry.heartbeat(dom0.registration())) {
+        LOG.error("Another node has registered Dom0 {} since this one started; give each node its own provisioner.dom0",
+            dom0.name());
+      }
+      GuestDeployments.register(engine, dom0.name());
+    } catch (RuntimeException e) {
+      LOG.warn("Heartbeat of Dom0 {} failed: {}", dom0.name(), e.getMessage());
+    }
+  }
+}

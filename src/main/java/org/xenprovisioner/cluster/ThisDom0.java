@@ -1,0 +1,103 @@
+package org.xenprovisioner.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.host.HostLayout;
+import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.image.BaseImageFingerprint;
+import org.xenprovisioner.host.image.BaseImageInspector;
+
+/**
+ * The Dom0 this node provisions on ({@code provisioner.dom0}, by default the short host name): its
+ * name, its directories, its base image, and the job lock owner its job executor uses, which stays
+ * the same across restarts so a restarted node finds the locks it held.
+ */
+@Component
+public class ThisDom0 {
+
+  private final String name;
+  private final String nodeId = UUID.randomUUID().toString();
+  private final HostLayout layout;
+  private final Path baseImage;
+  private final BaseImageInspector inspector;
+  private BaseImageStatus lastStatus;
+
+  ThisDom0(ProvisionerProperties properties, HostLayout layout, BaseImageInspector inspector) {
+    this.name = properties.dom0Name();
+    this.layout = layout;
+    this.baseImage = properties.baseImage() == null ? null : properties.baseImage().toAbsolutePath().normalize();
+    this.inspector = inspector;
+  }
+
+  /** What this node can say of its base image: its identity, or why it cannot be used. */
+  public record BaseImageStatus(Path path, String fingerprint, String problem) {
+
+    public boolean usable() {
+      return problem == null;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  public HostLayout layout() {
+    return layout;
+  }
+
+  /** The job executor's lock owner: the same after a restart, different on every Dom0. */
+  String lockOwner() {
+    return "xen-provisioner@" + name;
+  }
+
+  /**
+   * The base image as it is now. A cheap check (its fingerprint) decides whether it is inspected
+   * again (blkid, partx, debugfs): only when it changed since the last look.
+   */
+  public synchronized BaseImageStatus baseImage() {
+    if (baseImage == null) {
+      return new BaseImageStatus(null, null, "provisioner.base-image is not set: configure the base guest image "
+          + "before submitting batches");
+    }
+    if (!Files.isRegularFile(baseImage)) {
+      lastStatus = null;
+      return new BaseImageStatus(baseImage, null, "provisioner.base-image " + baseImage
+          + " does not exist or is not a regular file");
+    }
+    String fingerprint;
+    try {
+      fingerprint = BaseImageFingerprint.of(baseImage);
+    } catch (HostOperationException e) {
+      return new BaseImageStatus(baseImage, null, "provisioner.base-image: " + e.getMessage());
+    }
+    if (lastStatus == null || !fingerprint.equals(lastStatus.fingerprint())) {
+      String problem = null;
+      try {
+        inspector.inspect(baseImage);
+      } catch (HostOperationException e) {
+        // an image holding LVM, or one without a root file system we can find
+        problem = "provisioner.base-image: " + e.getMessage();
+      }
+      lastStatus = new BaseImageStatus(baseImage, fingerprint, problem);
+    }
+    return lastStatus;
+  }
+
+  Dom0Registry.Registration registration() {
+    BaseImageStatus base = baseImage();
+    return new Dom0Registry.Registration(name, nodeId, layout.imageDir(), layout.xenConfigDir(), layout.mountDir(),
+        base.path(), base.usable() ? base.fingerprint() : null, base.problem(), version());
+  }
+
+  static String version() {
+    String version = ThisDom0.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
+  }
+}
