@@ -4,20 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.ChildApp;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
 import org.xenprovisioner.testing.TestImages;
@@ -33,9 +32,7 @@ class CrashRecoveryTests {
 
   private static final List<String> GUESTS = List.of("crash1", "crash2", "crash3");
   private static Path root;
-  private static int port;
-  private static Process app;
-  private static final List<ProcessHandle> orphans = new ArrayList<>();
+  private static ChildApp app;
 
   @BeforeAll
   static void buildBaseImage() throws IOException {
@@ -43,31 +40,28 @@ class CrashRecoveryTests {
     root = TestApp.createRoot("xenprov-crash-", "db");
     // enough data that a copy takes a moment and the kill lands while cp runs
     TestImages.rhelBase(root.resolve("base"), 1024, 300);
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    List<String> arguments = new ArrayList<>(ChildApp.arguments(root));
+    arguments.add("--spring.datasource.url=jdbc:h2:file:" + root.resolve("db/engine") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    arguments.add("--provisioner.max-parallel=2");
+    app = new ChildApp("crash", root, arguments);
   }
 
   @AfterAll
   static void cleanUp() throws IOException {
     try {
       if (app != null) {
-        app.descendants().forEach(ProcessHandle::destroyForcibly);
-        app.destroyForcibly();
-        waitFor(app.toHandle());
+        app.destroy();
+        app.keepLogs();
       }
-      orphans.forEach(ProcessHandle::destroyForcibly);
-      orphans.forEach(CrashRecoveryTests::waitFor);
     } finally {
-      keepLogs();
       RealHost.cleanUp(root);
     }
   }
 
   @Test
   void batchKilledMidCopyAndMidMountFinishesAfterRestartWithNothingLeaked() throws Exception {
-    ApiClient api = new ApiClient(port);
-    start(1);
+    ApiClient api = app.api();
+    app.start();
     StringBuilder csv = new StringBuilder("hostname,ip,mac\n");
     for (int i = 0; i < GUESTS.size(); i++) {
       csv.append(GUESTS.get(i)).append(",192.168.60.").append(11 + i).append(",00:16:3e:60:00:").append(11 + i).append('\n');
@@ -78,19 +72,19 @@ class CrashRecoveryTests {
     assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
         .isEqualTo(200);
 
-    awaitOrFail("an image copy to be under way", () -> !partFiles().isEmpty() && copiesOf(app).findAny().isPresent());
-    crash();
+    awaitOrFail("an image copy to be under way", () -> !partFiles().isEmpty() && app.copies().findAny().isPresent());
+    app.kill();
     assertThat(partFiles()).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
 
-    start(2);
+    app.start();
     awaitOrFail("a guest image to be mounted", () -> !RealHost.mountsUnder(root.resolve("mnt")).isEmpty());
-    crash();
+    app.kill();
     List<Path> leftMounted = RealHost.mountsUnder(root.resolve("mnt"));
     assertThat(leftMounted).as("the kill left a mount, as a real crash would").isNotEmpty();
 
-    start(3);
+    app.start();
     // the resumed steps may mount again at once, so ask the log what the start released
-    String log = Files.readString(root.resolve("app-3.log"));
+    String log = Files.readString(app.log());
     leftMounted.forEach(point -> assertThat(log).containsPattern("Unmounting " + java.util.regex.Pattern.quote(point.toString())
         + " \\(/dev/loop[0-9]+ of [^)]+\\), left mounted by a previous run"));
     JsonNode batch = api.waitUntilFinished(id, Duration.ofMinutes(3));
@@ -107,58 +101,7 @@ class CrashRecoveryTests {
     assertThat(names(root.resolve("mnt"))).as("mount points").isEmpty();
     assertThat(RealHost.loopDevicesUnder(root)).as("loop devices left attached").isEmpty();
     assertThat(RealHost.mountsUnder(root)).as("mounts left").isEmpty();
-    assertThat(orphans.stream().filter(ProcessHandle::isAlive)).as("copies left running by the dead app").isEmpty();
-  }
-
-  /** SIGKILL, as a power cut or the OOM killer would; the cp it started is left running as an orphan. */
-  private static void crash() {
-    copiesOf(app).forEach(orphans::add);
-    app.destroyForcibly();
-    waitFor(app.toHandle());
-  }
-
-  private static Stream<ProcessHandle> copiesOf(Process process) {
-    return process.descendants().filter(child -> child.info().command().map(c -> c.endsWith("/cp")).orElse(false));
-  }
-
-  private static void start(int run) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "org.xenprovisioner.XenProvisionerApplication",
-        "--server.port=" + port,
-        "--spring.datasource.url=jdbc:h2:file:" + root.resolve("db/engine") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
-        "--provisioner.base-image=" + root.resolve("base/base.img"),
-        "--provisioner.image-dir=" + root.resolve("images"),
-        "--provisioner.xen-config-dir=" + root.resolve("xen"),
-        "--provisioner.mount-dir=" + root.resolve("mnt"),
-        "--provisioner.data-dir=" + root.resolve("data"),
-        "--provisioner.template-dir=" + Path.of("config/templates").toAbsolutePath(),
-        "--provisioner.max-parallel=2",
-        "--provisioner.users[0].id=olga", "--provisioner.users[0].password=olga-secret", "--provisioner.users[0].groups=operators",
-        "--provisioner.users[1].id=arne", "--provisioner.users[1].password=arne-secret", "--provisioner.users[1].groups=approvers"));
-    Path log = root.resolve("app-" + run + ".log");
-    app = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    ApiClient api = new ApiClient(port);
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (Instant.now().isBefore(deadline)) {
-      if (!app.isAlive()) {
-        throw new AssertionError("the app exited with " + app.exitValue() + ":\n" + tail(log));
-      }
-      if (answers(api)) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the app did not start within 2 minutes:\n" + tail(log));
-  }
-
-  private static boolean answers(ApiClient api) {
-    try {
-      return api.get("/api/batches", "olga").status() == 200;
-    } catch (AssertionError notYet) {
-      return false;
-    }
+    assertThat(app.orphansAlive()).as("copies left running by the dead app").isEmpty();
   }
 
   private static void awaitOrFail(String what, BooleanSupplier condition) throws InterruptedException {
@@ -172,11 +115,9 @@ class CrashRecoveryTests {
       }
       Thread.sleep(2);
     }
-    ApiClient api = new ApiClient(port);
-    throw new AssertionError("timed out waiting for " + what + "; jobs: " + api.get("/engine-rest/job", "arne").body()
-        + "; batches: " + api.get("/api/batches", "arne").body());
+    throw new AssertionError("timed out waiting for " + what + "; jobs: " + app.api().get("/engine-rest/job", "arne").body()
+        + "; batches: " + app.api().get("/api/batches", "arne").body());
   }
-
 
   private static List<Path> partFiles() {
     try (Stream<Path> files = Files.list(root.resolve("images"))) {
@@ -189,33 +130,6 @@ class CrashRecoveryTests {
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(file -> file.getFileName().toString()).toList();
-    }
-  }
-
-  private static void waitFor(ProcessHandle process) {
-    try {
-      process.onExit().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("process " + process.pid() + " did not exit", e);
-    }
-  }
-
-  /** The child apps' logs go to target/crash-logs, to read after a failure. */
-  private static void keepLogs() throws IOException {
-    Path kept = Files.createDirectories(Path.of("target/crash-logs"));
-    try (Stream<Path> logs = Files.list(root)) {
-      for (Path log : logs.filter(file -> file.getFileName().toString().endsWith(".log")).toList()) {
-        Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 }
