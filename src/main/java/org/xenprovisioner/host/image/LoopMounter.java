@@ -12,12 +12,16 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.Command;
+import org.xenprovisioner.host.command.CommandFailedException;
 import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.command.HostOperationException;
 
 /** Attaches an image to a loop device and mounts it; releases both again, idempotently. */
 @Component
 public class LoopMounter {
+
+  private static final int BUSY_ATTEMPTS = 6;
+  private static final Duration BUSY_PAUSE = Duration.ofMillis(200);
 
   private final CommandRunner runner;
   private final Duration timeout;
@@ -93,7 +97,7 @@ public class LoopMounter {
       boolean stillMounted = false;
       for (Path point : mounts.mountPointsOf(device)) {
         if (device.equals(mounts.sourceOf(point))) {
-          runner.run(Command.of(timeout, "umount", point.toString()));
+          unmountPoint(point);
         } else {
           stillMounted = true;
         }
@@ -106,6 +110,30 @@ public class LoopMounter {
       removeDirectory(mountPoint);
     }
     return foreign;
+  }
+
+  /**
+   * Unmounts one mount point. "target is busy" is retried for a few seconds: something that looks at
+   * a new file system for a moment (udev's blkid, an indexer, a backup walking the tree) must not
+   * fail a guest; a mount still busy after that is.
+   */
+  private void unmountPoint(Path point) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        runner.run(Command.of(timeout, "umount", point.toString()));
+        return;
+      } catch (CommandFailedException e) {
+        if (attempt == BUSY_ATTEMPTS || !e.stderr().contains("target is busy")) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(BUSY_PAUSE.toMillis() * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HostOperationException("interrupted while waiting to unmount " + point, e);
+      }
+    }
   }
 
   /** For a mount point whose image is not (or no longer) the guest's: what is mounted there, if anything; an empty directory is removed. */
