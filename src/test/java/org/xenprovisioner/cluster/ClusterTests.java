@@ -105,6 +105,7 @@ class ClusterTests {
         beta1,10.5.2.1,00:16:3e:05:02:01,dom0-b
         beta2,10.5.2.2,00:16:3e:05:02:02,dom0-b
         beta3,10.5.2.3,00:16:3e:05:02:03,dom0-b
+        beta4,10.5.2.4,00:16:3e:05:02:04,dom0-b
         """;
     ApiClient.Reply submitted = a.post("/api/batches?name=cluster", "olga", "text/csv", csv);
     assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
@@ -112,6 +113,8 @@ class ClusterTests {
     // a file where one guest's mount point goes on each Dom0: that guest fails after its copy and is rolled back there
     Files.writeString(rootA.resolve("mnt/alpha3"), "not a directory\n");
     Files.writeString(rootB.resolve("mnt/beta3"), "not a directory\n");
+    // only dom0-b's node can see that an image of beta4 is there already: its step 1 fails the guest
+    Files.writeString(rootB.resolve("images/beta4.img"), "someone else's image\n");
     assertThat(nodeB.api().post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}")
         .status()).as("any node decides").isEqualTo(200);
 
@@ -140,13 +143,17 @@ class ClusterTests {
     assertThat(guests.get("alpha3").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(guests.get("beta3").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(guests.get("beta3").get("undone").findValuesAsText("id")).contains("Task_DeleteImage");
+    assertThat(guests.get("beta4").get("state").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(guests.get("beta4").get("error").asText()).contains("Read guest info", "already exists");
+    assertThat(guests.get("beta4").get("steps").findValuesAsText("id")).containsExactly("Task_ReadGuestInfo");
+    assertThat(rootB.resolve("images/beta4.img")).hasContent("someone else's image\n");
     assertThat(guests.get("beta1").get("dom0").asText()).isEqualTo("dom0-b");
     assertThat(guests.get("beta1").get("image").asText()).isEqualTo(rootB.resolve("images/beta1.img").toString());
 
     // every file on its own Dom0, nothing of the other's there, nothing left
     assertThat(names(rootA.resolve("images"))).containsExactlyInAnyOrder("alpha1.img", "alpha2.img");
     assertThat(names(rootA.resolve("xen"))).containsExactlyInAnyOrder("alpha1.cfg", "alpha2.cfg");
-    assertThat(names(rootB.resolve("images"))).containsExactlyInAnyOrder("beta1.img", "beta2.img");
+    assertThat(names(rootB.resolve("images"))).containsExactlyInAnyOrder("beta1.img", "beta2.img", "beta4.img");
     assertThat(names(rootB.resolve("xen"))).containsExactlyInAnyOrder("beta1.cfg", "beta2.cfg");
     assertThat(RealHost.readInImage(rootB.resolve("images/beta1.img"), "/etc/hostname")).isEqualTo("beta1\n");
     assertThat(rootB.resolve("xen/beta2.cfg")).content().contains("target=" + rootB.resolve("images/beta2.img"));
