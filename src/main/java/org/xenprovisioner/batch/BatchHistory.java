@@ -25,9 +25,9 @@ import org.xenprovisioner.ledger.SubmittedGuest;
 /**
  * The audit read model: each batch as the ledger recorded it, and what became of it as the engine's
  * history records it (the batch's instance, and one {@code provision-guest} instance per guest that
- * started), so both survive restarts and every node shows the same. Only instances the batch API
- * started are batches, and only guest instances the batch's own call activity started are its
- * guests; engine values are read by type, so nothing made past the API can break a read.
+ * started, called through the batch's groups), so both survive restarts and every node shows the
+ * same. Only instances the batch API started are batches, and only guest instances whose root
+ * instance is the batch are its guests; engine values are read by type, so nothing made past the API can break a read.
  */
 @Component
 public class BatchHistory {
@@ -58,7 +58,7 @@ public class BatchHistory {
     for (List<String> chunk : chunks(batches.stream().map(LedgerBatch::id).toList())) {
       for (HistoricProcessInstance guest : history.createHistoricProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
           .processInstanceBusinessKeyIn(chunk.toArray(String[]::new)).finished().list()) {
-        int[] outcome = outcomes.computeIfAbsent(guest.getSuperProcessInstanceId(), k -> new int[2]);
+        int[] outcome = outcomes.computeIfAbsent(guest.getRootProcessInstanceId(), k -> new int[2]);
         String state = guestState(guest, null);
         outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
         outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
@@ -114,12 +114,12 @@ public class BatchHistory {
   }
 
   /**
-   * The guest instances the batch's call activity started, by the guest's position in the batch; if a
+   * The guest instances the batch started (through its groups), by the guest's position in the batch; if a
    * position was started twice (an operator's modification), the latest start counts.
    */
   private Map<Integer, GuestRun> guestRuns(String batchInstanceId) {
     List<HistoricProcessInstance> guests = history.createHistoricProcessInstanceQuery()
-        .processDefinitionKey(GUEST_PROCESS_KEY).superProcessInstanceId(batchInstanceId).list();
+        .processDefinitionKey(GUEST_PROCESS_KEY).rootProcessInstanceId(batchInstanceId).list();
     Map<String, Map<String, Object>> variables = new HashMap<>();
     for (HistoricVariableInstance variable : variables(guests.stream().map(HistoricProcessInstance::getId).toList(),
         VAR_GUEST_INDEX, VAR_GUEST_STATE, VAR_GUEST_ERROR)) {

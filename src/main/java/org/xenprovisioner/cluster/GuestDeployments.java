@@ -1,5 +1,6 @@
 package org.xenprovisioner.cluster;
 
+import static org.xenprovisioner.process.BatchProcess.GROUP_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_RESOURCE;
 import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
@@ -47,15 +48,15 @@ final class GuestDeployments {
   }
 
   /**
-   * Makes the job executor take exactly this node's jobs: every batch deployment and this Dom0's
+   * Makes the job executor take exactly this node's jobs: every batch and group deployment and this Dom0's
    * guest deployments, every version of both (older instances keep running on the versions they
    * started with), and nothing registered otherwise.
    */
   static void register(ProcessEngine engine, String dom0) {
     RepositoryService repository = engine.getRepositoryService();
     Set<String> own = new TreeSet<>();
-    for (ProcessDefinition definition : repository.createProcessDefinitionQuery().processDefinitionKey(PROCESS_KEY)
-        .withoutTenantId().list()) {
+    for (ProcessDefinition definition : repository.createProcessDefinitionQuery()
+        .processDefinitionKeyIn(PROCESS_KEY, GROUP_PROCESS_KEY).withoutTenantId().list()) {
       own.add(definition.getDeploymentId());
     }
     for (ProcessDefinition definition : repository.createProcessDefinitionQuery().processDefinitionKey(GUEST_PROCESS_KEY)

@@ -7,11 +7,16 @@ package org.xenprovisioner.process;
 public final class BatchProcess {
 
   public static final String PROCESS_KEY = "provision-batch";
-  /** One instance per guest, called by the batch, in the tenant of the guest's Dom0. */
+  /** One instance per group of guests, called by the batch; it calls the guests. */
+  public static final String GROUP_PROCESS_KEY = "provision-guests";
+  /** Guests a group holds at most: keeps each multi-instance small, so a guest costs the same in any batch. */
+  public static final int GUESTS_PER_GROUP = 25;
+  /** One instance per guest, called by its group, in the tenant of the guest's Dom0. */
   public static final String GUEST_PROCESS_KEY = "provision-guest";
   /** Deployed by each node for its own Dom0 (cluster.GuestDeployments), never auto-deployed. */
   public static final String GUEST_PROCESS_RESOURCE = "provision-guest.bpmn";
   public static final String TASK_APPROVE = "approve-batch";
+  public static final String CALL_ACTIVITY_GROUPS = "CallActivity_ProvisionGuests";
   public static final String CALL_ACTIVITY_GUEST = "CallActivity_ProvisionGuest";
   public static final String END_GUEST_PROVISIONED = "EndEvent_GuestProvisioned";
   public static final String END_GUEST_ROLLED_BACK = "EndEvent_GuestRolledBack";
@@ -40,7 +45,10 @@ public final class BatchProcess {
   /** Json rows the approval form's guest table shows (set at submission from the ledger's rows). */
   public static final String VAR_GUEST_TABLE = "guestTable";
 
-  /** Guest variables, of one instance of provision-guest; its position in the batch is handed in by the batch. */
+  /** A group's position in its batch, handed in by the batch. */
+  public static final String VAR_GROUP_INDEX = "groupIndex";
+
+  /** Guest variables, of one instance of provision-guest; its position in the batch is handed in by its group. */
   public static final String VAR_GUEST_INDEX = "guestIndex";
   /** Shown in Cockpit from step 1 on; never read back by a step. */
   public static final String VAR_HOSTNAME = "hostname";

@@ -13,8 +13,8 @@ import org.xenprovisioner.ledger.SubmittedGuests;
 
 /**
  * Loads the guest a step or undo handler works on, every time: its row from the ledger (the batch is
- * the engine's own record of who called this guest instance, its position the one the batch handed
- * in), checked again with the intake rules, and its paths from this node's configuration. A guest of
+ * the engine's own record of who called this guest instance, through its group; its position the one
+ * its group handed in), checked again with the intake rules, and its paths from this node's configuration. A guest of
  * another Dom0 is refused outright: its steps must never run here (a technical failure, retried and
  * then an incident, since it means a job reached the wrong node).
  */
@@ -32,12 +32,12 @@ class GuestLoader {
   }
 
   GuestContext load(DelegateExecution execution) {
-    DelegateExecution batch = execution.getProcessInstance().getSuperExecution();
-    if (batch == null || !(execution.getVariable(VAR_GUEST_INDEX) instanceof Integer index)) {
+    String batch = GuestRouting.batchInstanceId(execution);
+    if (batch.equals(execution.getProcessInstanceId()) || !(execution.getVariable(VAR_GUEST_INDEX) instanceof Integer index)) {
       throw new NotInLedgerException("process instance " + execution.getProcessInstanceId()
           + " was not started by a batch for one of its guests");
     }
-    SubmittedGuest submitted = ledger.find(batch.getProcessInstanceId(), index);
+    SubmittedGuest submitted = ledger.find(batch, index);
     if (!dom0.equals(submitted.dom0())) {
       throw new IllegalStateException("guest " + submitted.guest().hostname() + " is made on Dom0 " + submitted.dom0()
           + "; this node provisions on Dom0 " + dom0 + " and does not run its steps");

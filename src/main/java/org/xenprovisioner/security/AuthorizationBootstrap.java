@@ -4,6 +4,7 @@ import static org.camunda.bpm.engine.authorization.Authorization.ANY;
 import static org.camunda.bpm.engine.authorization.Authorization.AUTH_TYPE_GRANT;
 import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
 import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
 
@@ -60,12 +61,15 @@ class AuthorizationBootstrap implements InitializingBean {
         ProcessDefinitionPermissions.READ_TASK, ProcessDefinitionPermissions.TASK_WORK,
         ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
 
-    // each guest runs as an instance of provision-guest: both groups watch them, operators retry their failed steps
-    grant(GROUP_OPERATORS, Resources.PROCESS_DEFINITION, GUEST_PROCESS_KEY, ProcessDefinitionPermissions.READ,
-        ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
-        ProcessDefinitionPermissions.RETRY_JOB);
-    grant(GROUP_APPROVERS, Resources.PROCESS_DEFINITION, GUEST_PROCESS_KEY, ProcessDefinitionPermissions.READ,
-        ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
+    // a batch's groups and guests run as instances of provision-guests and provision-guest: both groups watch
+    // them, operators retry their failed jobs
+    for (String key : new String[] {GROUP_PROCESS_KEY, GUEST_PROCESS_KEY}) {
+      grant(GROUP_OPERATORS, Resources.PROCESS_DEFINITION, key, ProcessDefinitionPermissions.READ,
+          ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY,
+          ProcessDefinitionPermissions.RETRY_JOB);
+      grant(GROUP_APPROVERS, Resources.PROCESS_DEFINITION, key, ProcessDefinitionPermissions.READ,
+          ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_HISTORY);
+    }
   }
 
   /** Takes a permission back from a group's grant (earlier versions gave it). */

@@ -1,6 +1,7 @@
 package org.xenprovisioner.security;
 
 import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
+import static org.xenprovisioner.process.BatchProcess.GROUP_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.MAX_COMMENT;
 import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
@@ -51,7 +52,8 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
  * authenticated user and pass. Every refusal is an {@link AuthorizationException}: the engine REST
  * API answers it with 403 on every route (other engine exceptions become a 500 there). The same holds
- * for {@code provision-guest}, the process each guest of a batch runs as.
+ * for {@code provision-guests} and {@code provision-guest}, the processes a batch's groups and guests
+ * run as.
  */
 final class ProcessGuard extends NoCommandChecks {
 
@@ -250,7 +252,8 @@ final class ProcessGuard extends NoCommandChecks {
   }
 
   private static boolean isOurs(String processDefinitionKey) {
-    return PROCESS_KEY.equals(processDefinitionKey) || GUEST_PROCESS_KEY.equals(processDefinitionKey);
+    return PROCESS_KEY.equals(processDefinitionKey) || GROUP_PROCESS_KEY.equals(processDefinitionKey)
+        || GUEST_PROCESS_KEY.equals(processDefinitionKey);
   }
 
   /** The variables a completing command is about to set; read from the engine's command object. */

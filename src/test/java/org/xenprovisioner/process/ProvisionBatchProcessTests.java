@@ -36,7 +36,7 @@ import org.xenprovisioner.testing.TestSettings;
  * The process model with the host faked: job execution is off, the test drives every job, and
  * each failure path shows exactly which undo handlers ran.
  */
-@Deployment(resources = "provision-batch.bpmn")
+@Deployment(resources = {"provision-batch.bpmn", "provision-guests.bpmn"})
 class ProvisionBatchProcessTests {
 
   private static final FakeHost HOST = new FakeHost();
@@ -93,12 +93,33 @@ class ProvisionBatchProcessTests {
   }
 
   @Test
+  void aBatchLargerThanOneGroupProvisionsEveryGuestOnceInItsGroup() {
+    String[] hostnames = new String[GUESTS_PER_GROUP + 5];
+    for (int i = 0; i < hostnames.length; i++) {
+      hostnames[i] = String.format("g%02d", i);
+    }
+    ProcessInstance batch = submit(hostnames);
+    decide(batch, "arne", true);
+    runAllJobs();
+
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchFinished");
+    assertThat(engine.getHistoryService().createHistoricProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY)
+        .superProcessInstanceId(batch.getId()).count()).as("groups").isEqualTo(2);
+    for (String hostname : hostnames) {
+      assertThat(HOST.callsFor(hostname)).as(hostname).containsExactly("check", "copy", "mount", "write-guest-config",
+          "unmount", "write-domain-config");
+    }
+    assertThat(guests(batch).values()).hasSize(hostnames.length).allSatisfy(variables ->
+        assertThat(variables.get(VAR_HOSTNAME)).isEqualTo(hostnames[(Integer) variables.get(VAR_GUEST_INDEX)]));
+  }
+
+  @Test
   void rejectedBatchEndsWithoutTouchingTheHost() {
     ProcessInstance batch = submit("web01");
     decide(batch, "arne", false);
     runAllJobs();
 
-    assertThat(batch).isEnded().hasPassed("EndEvent_BatchRejected").hasNotPassed(CALL_ACTIVITY_GUEST);
+    assertThat(batch).isEnded().hasPassed("EndEvent_BatchRejected").hasNotPassed(CALL_ACTIVITY_GROUPS);
     assertThat(HOST.calls).isEmpty();
   }
 
@@ -177,7 +198,7 @@ class ProvisionBatchProcessTests {
     ProcessInstance forgedGuest;
     try {
       forged = engine.getRuntimeService().createProcessInstanceByKey(PROCESS_KEY)
-          .startBeforeActivity(CALL_ACTIVITY_GUEST + "#multiInstanceBody").setVariable(VAR_GUEST_COUNT, 2).execute();
+          .startBeforeActivity(CALL_ACTIVITY_GROUPS + "#multiInstanceBody").setVariable(VAR_GUEST_COUNT, 2).execute();
       forgedGuest = engine.getRuntimeService().createProcessInstanceByKey(GUEST_PROCESS_KEY)
           .processDefinitionTenantId(FakeLedger.DOM0).setVariable(VAR_GUEST_INDEX, 0).execute();
     } finally {
@@ -185,7 +206,7 @@ class ProvisionBatchProcessTests {
     }
     runAllJobs();
 
-    assertThat(forged).as("the ledger holds no guest of it: the batch calls none").isEnded().hasNotPassed(CALL_ACTIVITY_GUEST);
+    assertThat(forged).as("the ledger holds no guest of it: the batch calls none").isEnded().hasNotPassed(CALL_ACTIVITY_GROUPS);
     assertThat(forgedGuest).as("a guest no batch called").isEnded().hasPassed(END_GUEST_ROLLED_BACK);
     assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(forgedGuest.getId())
         .variableName(VAR_GUEST_ERROR).singleResult().getValue()).asString().contains("was not started by a batch");
@@ -314,7 +335,7 @@ class ProvisionBatchProcessTests {
   private Map<String, Map<String, Object>> guests(ProcessInstance batch) {
     Map<String, Map<String, Object>> guests = new HashMap<>();
     for (HistoricProcessInstance guest : engine.getHistoryService().createHistoricProcessInstanceQuery()
-        .superProcessInstanceId(batch.getId()).list()) {
+        .processDefinitionKey(GUEST_PROCESS_KEY).rootProcessInstanceId(batch.getId()).list()) {
       Map<String, Object> variables = new HashMap<>();
       engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(guest.getId()).list()
           .forEach(variable -> variables.put(variable.getName(), variable.getValue()));

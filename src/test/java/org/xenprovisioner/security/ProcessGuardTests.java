@@ -59,7 +59,7 @@ class ProcessGuardTests {
     assertThatThrownBy(() -> as("olga", OPERATOR, () -> engine.getRuntimeService().startProcessInstanceByKey(PROCESS_KEY)))
         .isInstanceOf(AuthorizationException.class).hasMessageContaining("only through POST /api/batches");
     assertThatThrownBy(() -> as("paula", BOTH, () -> engine.getRuntimeService().createProcessInstanceByKey(PROCESS_KEY)
-        .startBeforeActivity(CALL_ACTIVITY_GUEST).setVariable(VAR_GUEST_COUNT, 1).execute()))
+        .startBeforeActivity(CALL_ACTIVITY_GROUPS).setVariable(VAR_GUEST_COUNT, 1).execute()))
         .as("start instructions past the approval").isInstanceOf(AuthorizationException.class);
     String definition = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(PROCESS_KEY)
         .latestVersion().singleResult().getId();
@@ -78,12 +78,12 @@ class ProcessGuardTests {
     assertThat(batch).isEnded();
     for (List<String> groups : List.of(OPERATOR, APPROVER, BOTH)) {
       assertThatThrownBy(() -> as("paula", groups, () -> engine.getRuntimeService()
-          .restartProcessInstances(batch.getProcessDefinitionId()).startBeforeActivity(CALL_ACTIVITY_GUEST)
+          .restartProcessInstances(batch.getProcessDefinitionId()).startBeforeActivity(CALL_ACTIVITY_GROUPS)
           .processInstanceIds(batch.getId()).execute())).isInstanceOf(AuthorizationException.class);
     }
     ProcessInstance waiting = submit();
     assertThatThrownBy(() -> as("arne", APPROVER, () -> engine.getRuntimeService()
-        .createProcessInstanceModification(waiting.getId()).startBeforeActivity(CALL_ACTIVITY_GUEST).execute()))
+        .createProcessInstanceModification(waiting.getId()).startBeforeActivity(CALL_ACTIVITY_GROUPS).execute()))
         .isInstanceOf(AuthorizationException.class);
     assertThatThrownBy(() -> as("olga", OPERATOR, () -> engine.getRuntimeService()
         .createMigrationPlan(waiting.getProcessDefinitionId(), waiting.getProcessDefinitionId()).mapEqualActivities().build()))
