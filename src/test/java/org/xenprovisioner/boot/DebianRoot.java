@@ -38,7 +38,7 @@ import org.xenprovisioner.host.CommandRunner;
  * unit that prints the guest's identity on {@code /dev/ttyS0} once the network is configured and
  * sshd has started, then powers the guest off (see {@link BootReport}).
  *
- * <p>Built once (about 80 s and 650 MB) and kept in a cache directory outside the repository,
+ * <p>Built once (80 s on an idle 2-core machine, up to 3 min under load; 610 MB) and kept in a cache directory outside the repository,
  * {@code /var/cache/xen-provisioner-tests/} or {@code $PROVISIONER_TEST_CACHE}, under a name that
  * carries a digest of the recipe below, so a changed recipe builds a new tree. The tree is built in
  * a {@code .building-*} directory and renamed into place only when complete; builders take a lock
@@ -211,7 +211,7 @@ public final class DebianRoot {
     Path tree = building.resolve("root");
     Files.createDirectories(tree);
     List<String> debootstrap = debootstrapCommand(tree, mirror());
-    LOG.info("building the Debian root for the boot tests (once; about 80 s): {}", String.join(" ", debootstrap));
+    LOG.info("building the Debian root for the boot tests (once; 1 to 3 min): {}", String.join(" ", debootstrap));
     try {
       RUNNER.run(new Command(debootstrap, DEBOOTSTRAP_TIMEOUT));
     } catch (CommandFailedException e) {
