@@ -43,6 +43,16 @@ public final class RealHost {
     skipOrFail(missing());
   }
 
+  /** Tools only some tests need, each named as {@code "command (package name)"}; skipped or failed as the others. */
+  public static void assumeTools(String... tools) {
+    for (String tool : tools) {
+      String command = tool.replaceFirst(" .*", "");
+      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, command)))) {
+        skipOrFail("the command " + tool + " is not installed");
+      }
+    }
+  }
+
   private static void skipOrFail(String missing) {
     if (missing == null) {
       return;
