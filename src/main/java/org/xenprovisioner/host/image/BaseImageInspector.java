@@ -17,8 +17,9 @@ import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.command.HostOperationException;
 
 /**
- * Finds the root file system in a base (or guest) image without writing to it: {@code blkid -p}
- * probes the whole image and each partition by offset, {@code partx} reads the partition table (MBR or GPT), and {@link EtcProbe} looks for {@code /etc}
+ * Finds the root file system in a base (or guest) image without writing to it: the image must be
+ * raw ({@link ImageFormat}), {@code blkid -p} probes the whole image and each partition by offset,
+ * {@code partx} reads the partition table (MBR or GPT), and {@link EtcProbe} looks for {@code /etc}
  * in each ext2/3/4 and XFS partition. Partitions that probe as nothing (a BIOS boot partition) or as
  * a file system no root is made of (the vfat EFI system partition, swap) are passed over; a
  * {@code /boot} partition has no {@code /etc}. Partition device nodes ({@code /dev/loop0p1}) are
@@ -56,6 +57,7 @@ public class BaseImageInspector {
       // debugfs reads "file?offset=N" as options; a '?' in the name would be misread
       throw new HostOperationException("image path " + image + " must not contain '?'");
     }
+    ImageFormat.requireRaw(image);
     Map<String, String> whole = probe(image, 0, 0);
     refuseLvm(image, whole.get("TYPE"), "the whole disk");
     if (whole.containsKey("PTTYPE") && !whole.containsKey("TYPE")) {

@@ -168,6 +168,30 @@ class BaseImageInspectorTests {
   }
 
   @Test
+  void refusesAQcow2ImageWhateverItsNameAndSaysHowToConvertIt() throws IOException {
+    RealHost.assumeTools("qemu-img (package qemu-utils)");
+    Path qcow2 = dir.resolve("noble-server-cloudimg-amd64.img");
+    RealHost.run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", rootFs.toString(), qcow2.toString());
+
+    assertThatThrownBy(() -> inspector(null).inspect(qcow2)).isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("image " + qcow2 + " is a qcow2 image")
+        .hasMessageContaining("qemu-img convert -f qcow2 -O raw " + qcow2 + " " + dir.resolve("noble-server-cloudimg-amd64.raw"))
+        .hasMessageContaining("set provisioner.base-image to the raw file");
+  }
+
+  @Test
+  void takesTheRawImageTheRefusalSaysToMake() throws IOException {
+    RealHost.assumeTools("qemu-img (package qemu-utils)");
+    Path qcow2 = dir.resolve("converted.qcow2");
+    RealHost.run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", rootFs.toString(), qcow2.toString());
+    Path raw = ImageFormat.rawName(qcow2);
+    RealHost.run("qemu-img", "convert", "-O", "raw", qcow2.toString(), raw.toString());
+
+    assertThat(inspector(null).inspect(raw).type()).isEqualTo("ext4");
+    assertThat(RealHost.allocatedBytes(raw)).as("sparse").isLessThan(Files.size(raw));
+  }
+
+  @Test
   void refusesAnUnreadableXfsRootSayingWhy() throws IOException {
     BaseImageLayout.assumeToolsInstalled();
     Path tree = Files.createDirectories(dir.resolve("xfs-tree/etc"));
