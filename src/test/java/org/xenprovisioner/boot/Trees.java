@@ -1,7 +1,6 @@
 package org.xenprovisioner.boot;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.xenprovisioner.host.command.Command;
 import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.host.image.MountTable;
 
 /**
  * Deleting directory trees that a killed debootstrap may have left with {@code /proc}, {@code /sys}
@@ -27,23 +27,11 @@ final class Trees {
   private Trees() {
   }
 
-  /** Mount points at or below the directory, from {@code /proc/self/mountinfo}, deepest first. */
+  /** Mount points at or below the directory ({@code findmnt --json}), deepest first. */
   static List<Path> mountsUnder(Path dir) {
     Path real = real(dir);
-    List<Path> mounts = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] fields = line.split(" ");
-        if (fields.length > 4) {
-          Path point = Path.of(unescape(fields[4]));
-          if (point.startsWith(real)) {
-            mounts.add(point);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<Path> mounts = new ArrayList<>(MountTable.read(RUNNER, Duration.ofSeconds(30)).entries().stream()
+        .map(MountTable.Entry::mountPoint).filter(point -> point.startsWith(real)).toList());
     mounts.sort(Comparator.comparingInt(Path::getNameCount).reversed());
     return mounts;
   }
@@ -131,20 +119,5 @@ final class Trees {
     } catch (IOException e) {
       return path.toAbsolutePath().normalize();
     }
-  }
-
-  /** mountinfo escapes space, tab, newline and backslash as octal ({@code \040}). */
-  private static String unescape(String field) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < field.length(); i++) {
-      char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-        out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-        i += 3;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }
