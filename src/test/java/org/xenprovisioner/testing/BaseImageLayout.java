@@ -26,6 +26,8 @@ public enum BaseImageLayout {
   RHEL9_CLOUD("gpt", 4, "xfs", "cloud-init"),
   /** A CentOS 7 installation: MBR, XFS /boot 1, XFS root 2, CentOS 7's XFS features. */
   CENTOS7("dos", 2, "xfs", "rhel"),
+  /** The CentOS 7 GenericCloud image: MBR, one XFS partition, cloud-init. */
+  CENTOS7_GENERICCLOUD("dos", 1, "xfs", "cloud-init"),
   /** A bare XFS root file system, no partition table. */
   BARE_XFS(null, 0, "xfs", "rhel");
 
@@ -87,6 +89,9 @@ public enum BaseImageLayout {
       case CENTOS7 -> partitioned(disk, "dos", List.of(
           part(1, 1, 300, "83", XfsImages.xfs(dir.resolve("boot.fs"), bootTree(dir), 300 * MIB, XfsImages.CENTOS7_FEATURES)),
           part(2, 301, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", false),
+              300 * MIB, XfsImages.CENTOS7_FEATURES))));
+      case CENTOS7_GENERICCLOUD -> partitioned(disk, "dos", List.of(
+          part(1, 1, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", true),
               300 * MIB, XfsImages.CENTOS7_FEATURES))));
       case BARE_XFS -> XfsImages.xfs(disk, rhelTree(dir, "AlmaLinux release 9.5 (Teal Serval)", false), 300 * MIB);
     };
