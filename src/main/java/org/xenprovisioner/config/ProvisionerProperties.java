@@ -23,7 +23,7 @@ public record ProvisionerProperties(
     @NotNull @DefaultValue("/run/xen-provisioner") Path mountDir,
     @NotNull @DefaultValue("config/templates") Path templateDir,
     @NotNull @DefaultValue("data") Path dataDir,
-    @NotNull @Pattern(regexp = "rhel|debian|auto", message = "must be rhel, debian or auto") @DefaultValue("rhel") String guestFamily,
+    @NotNull @Pattern(regexp = "rhel|debian|cloud-init|auto", message = "must be rhel, debian, cloud-init or auto") @DefaultValue("rhel") String guestFamily,
     @Min(1) @Max(64) @DefaultValue("2") int maxParallel,
     @Min(1) @Max(100000) @DefaultValue("1000") int maxRows,
     @Min(1024) @DefaultValue("4194304") int maxBodyBytes,

@@ -108,12 +108,15 @@ public class LocalHostOperations implements HostOperations {
 
   @Override
   public void writeGuestConfig(GuestPaths paths, Guest guest) {
+    // the image's mark names the batch and guest it was made for (cloud-init's instance id is made of it)
+    String owner = Ownership.ownerOf(paths.image()).orElseThrow(() -> new HostOperationException("image " + paths.image()
+        + " carries no owner mark: it was not made by a batch; no guest files are written into it"));
     // After a restart the mount of step 3 is gone (the startup reconciler released it): mount again
     // (a no-op when still mounted), so the files always land inside the image, never in the bare mount point.
     if (!mounter.isMountPoint(paths.mountPoint())) {
       mounter.mount(paths.image(), paths.mountPoint(), layout(paths.image()));
     }
-    guestFiles.write(paths.mountPoint(), guest, paths.image());
+    guestFiles.write(paths.mountPoint(), guest, paths.image(), owner);
   }
 
   @Override

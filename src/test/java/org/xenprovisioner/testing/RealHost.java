@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.image.MountTable;
+import org.xenprovisioner.host.image.RootFileSystem;
 
 /**
  * Tests on real images need root, loop devices and e2fsprogs. Where those are missing (a laptop)
@@ -41,6 +45,16 @@ public final class RealHost {
 
   public static void assumeLoopDevicesUsable() {
     skipOrFail(missing());
+  }
+
+  /** Tools only some tests need, each named as {@code "command (package name)"}; skipped or failed as the others. */
+  public static void assumeTools(String... tools) {
+    for (String tool : tools) {
+      String command = tool.replaceFirst(" .*", "");
+      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, command)))) {
+        skipOrFail("the command " + tool + " is not installed");
+      }
+    }
   }
 
   private static void skipOrFail(String missing) {
@@ -101,6 +115,30 @@ public final class RealHost {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Reads files of a guest's file system (any type the inspector finds; XFS too, which debugfs
+   * cannot read) by a read-only loop mount at the mount point given, unmounted again before
+   * returning; a missing file reads as null.
+   */
+  public static Map<String, String> readMounted(Path image, RootFileSystem fs, Path mountPoint, String... guestPaths)
+      throws IOException {
+    Files.createDirectories(mountPoint);
+    String options = "ro,loop,offset=" + fs.offset() + (fs.sizeLimit() > 0 ? ",sizelimit=" + fs.sizeLimit() : "")
+        + ("xfs".equals(fs.type()) ? ",nouuid,norecovery" : "");
+    run("mount", "-t", fs.type(), "-o", options, image.toString(), mountPoint.toString());
+    try {
+      Map<String, String> files = new LinkedHashMap<>();
+      for (String guestPath : guestPaths) {
+        Path file = mountPoint.resolve(guestPath.replaceFirst("^/", ""));
+        files.put(guestPath, Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file) : null);
+      }
+      return files;
+    } finally {
+      run("umount", mountPoint.toString());
+      Files.deleteIfExists(mountPoint);
     }
   }
 

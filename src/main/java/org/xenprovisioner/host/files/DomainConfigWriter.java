@@ -22,7 +22,7 @@ public class DomainConfigWriter {
   }
 
   public void write(Path domainConfig, Guest guest, Path image, String owner) {
-    String content = templates.domainConfig(guest, image);
+    String content = templates.domainConfig(guest, image, owner);
     Path temporary = OwnedFiles.temporaryFor(domainConfig, owner);
     try {
       Files.createDirectories(domainConfig.getParent());

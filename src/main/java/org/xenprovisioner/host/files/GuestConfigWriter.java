@@ -21,6 +21,11 @@ import org.xenprovisioner.intake.Guest;
  * without following the guest's symbolic links out of it: a base image whose {@code /etc} points
  * at an absolute path must never make us write to the Dom0's own {@code /etc}.
  *
+ * <p>Templates for another tool's configuration are written only where the guest has that tool:
+ * {@code etc/netplan/} where the base has netplan files, {@code etc/cloud/} where it has
+ * cloud-init. Family {@code cloud-init} writes a NoCloud seed (meta-data, user-data,
+ * network-config) for the guest's own cloud-init to apply at first boot.
+ *
  * <p>Then it cleans what a clone must not share with its base, as virt-sysprep does: the udev
  * rule that pins the base's MAC to eth0, the SSH host keys (each guest generates its own) and the
  * machine id (systemd makes a new one at first boot when the file is empty).
@@ -31,6 +36,8 @@ public class GuestConfigWriter {
   /** Stale udev rule a clone must not inherit (udev would rename the new NIC to eth1). */
   static final String PERSISTENT_NET_RULES = "etc/udev/rules.d/70-persistent-net.rules";
   static final String NETPLAN = "etc/netplan";
+  static final String CLOUD = "etc/cloud";
+  static final String CLOUD_SEED = "var/lib/cloud/seed";
   static final String SET_ASIDE = ".disabled-by-xen-provisioner";
   static final List<String> MACHINE_IDS = List.of("etc/machine-id", "var/lib/dbus/machine-id");
 
@@ -42,21 +49,33 @@ public class GuestConfigWriter {
     this.clean = properties.clean();
   }
 
-  public void write(Path mountPoint, Guest guest, Path image) {
+  /** Writes the guest's files; the owner (batch and guest) is the one marked on its image. */
+  public void write(Path mountPoint, Guest guest, Path image, String owner) {
     Path root = realRoot(mountPoint);
-    String family = "auto".equals(templates.family()) ? detectFamily(root, guest) : templates.family();
+    String family = TemplateRenderer.AUTO.equals(templates.family()) ? GuestFamily.detect(root, guest) : templates.family();
+    if (TemplateRenderer.CLOUD_INIT.equals(family) && !GuestFamily.hasCloudInit(root)) {
+      throw new HostOperationException("guest " + guest.hostname() + ": provisioner.guest-family is cloud-init, but the "
+          + "guest has no cloud-init that would read the seed (/etc/cloud/cloud.cfg and /usr/bin/cloud-init, no "
+          + "/etc/cloud/cloud-init.disabled); set provisioner.guest-family to rhel, debian or auto");
+    }
     List<String> baseNetplan = netplanFiles(root);
-    for (Map.Entry<String, String> file : templates.guestFiles(guest, image, family).entrySet()) {
+    boolean cloudConfig = GuestFamily.isDirectory(root, CLOUD);
+    for (Map.Entry<String, String> file : templates.guestFiles(guest, image, owner, family).entrySet()) {
       boolean netplan = file.getKey().startsWith(NETPLAN + "/");
-      if (netplan && baseNetplan.isEmpty()) {
+      if (netplan && baseNetplan.isEmpty() || file.getKey().startsWith(CLOUD + "/") && !cloudConfig) {
         continue;
       }
-      writeFile(root, guest, file.getKey(), file.getValue(), netplan ? "rw-------" : "rw-r--r--");
+      // netplan refuses world-readable files; a seed's user-data is where secrets would go
+      boolean ownerOnly = netplan || file.getKey().startsWith(CLOUD_SEED + "/");
+      writeFile(root, guest, file.getKey(), file.getValue(), ownerOnly ? "rw-------" : "rw-r--r--");
       baseNetplan.remove(file.getKey());
     }
-    // the base's own netplan files would configure the same NIC with the base's address or DHCP
-    for (String stale : baseNetplan) {
-      move(root, guest, stale, stale + SET_ASIDE);
+    // the base's own netplan files would configure the same NIC with the base's address or DHCP; with the
+    // cloud-init family cloud-init renders the netplan (or ifupdown) files from the seed itself
+    if (!TemplateRenderer.CLOUD_INIT.equals(family)) {
+      for (String stale : baseNetplan) {
+        move(root, guest, stale, stale + SET_ASIDE);
+      }
     }
     if (clean.persistentNetRules()) {
       delete(root, guest, PERSISTENT_NET_RULES);
@@ -74,18 +93,6 @@ public class GuestConfigWriter {
         }
       }
     }
-  }
-
-  /** {@code rhel} or {@code debian}, from the release files of the guest (provisioner.guest-family=auto). */
-  static String detectFamily(Path root, Guest guest) {
-    boolean rhel = Files.exists(inside(root, "etc/redhat-release"), LinkOption.NOFOLLOW_LINKS);
-    boolean debian = Files.exists(inside(root, "etc/debian_version"), LinkOption.NOFOLLOW_LINKS);
-    if (rhel == debian) {
-      throw new HostOperationException("guest " + guest.hostname() + ": cannot tell its family (provisioner.guest-family=auto): "
-          + (rhel ? "both /etc/redhat-release and /etc/debian_version exist" : "neither /etc/redhat-release nor /etc/debian_version exists")
-          + "; set provisioner.guest-family to rhel or debian");
-    }
-    return rhel ? "rhel" : "debian";
   }
 
   private static List<String> netplanFiles(Path root) {

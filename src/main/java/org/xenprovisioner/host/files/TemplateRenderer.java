@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.image.Ownership;
 import org.xenprovisioner.intake.Guest;
 
 /**
@@ -29,7 +30,8 @@ public class TemplateRenderer {
   static final String SUFFIX = ".ftl";
   static final String DOMAIN_CONFIG = "xen/domain.cfg" + SUFFIX;
   static final String AUTO = "auto";
-  static final List<String> FAMILIES = List.of("rhel", "debian");
+  static final String CLOUD_INIT = "cloud-init";
+  static final List<String> FAMILIES = List.of("rhel", "debian", CLOUD_INIT);
 
   private final Configuration freemarker;
   private final Path templateDir;
@@ -54,31 +56,43 @@ public class TemplateRenderer {
     checkAll();
   }
 
-  /** Guest paths (relative, e.g. {@code etc/hosts}) mapped to their rendered content, for the configured family. */
-  public Map<String, String> guestFiles(Guest guest, Path image) {
-    return guestFiles(guest, image, family);
+  /**
+   * Guest paths (relative, e.g. {@code etc/hosts}) mapped to their rendered content, for the
+   * configured family; the owner (batch and guest, as marked on the image) makes the instance id.
+   */
+  public Map<String, String> guestFiles(Guest guest, Path image, String owner) {
+    return guestFiles(guest, image, owner, family);
   }
 
-  /** The configured family: {@code rhel}, {@code debian}, or {@code auto} (detected per guest from its files). */
+  /** The configured family: {@code rhel}, {@code debian}, {@code cloud-init}, or {@code auto} (detected per guest). */
   String family() {
     return family;
   }
 
   /** Guest paths mapped to their rendered content, for the given family. */
-  Map<String, String> guestFiles(Guest guest, Path image, String family) {
+  Map<String, String> guestFiles(Guest guest, Path image, String owner, String family) {
     Map<String, String> files = new LinkedHashMap<>();
     for (String template : guestTemplates(family)) {
       String guestPath = template.substring(family.length() + 1, template.length() - SUFFIX.length());
-      files.put(guestPath, render(template, model(guest, image)));
+      files.put(guestPath, render(template, model(guest, image, owner)));
     }
     return files;
   }
 
-  public String domainConfig(Guest guest, Path image) {
-    return render(DOMAIN_CONFIG, model(guest, image));
+  public String domainConfig(Guest guest, Path image, String owner) {
+    return render(DOMAIN_CONFIG, model(guest, image, owner));
   }
 
-  Map<String, Object> model(Guest guest, Path image) {
+  /**
+   * What cloud-init takes for this guest's identity: new for every provisioning (batch and guest),
+   * so a guest made from a base that was itself once a guest of that name still counts as a new
+   * instance (cloud-init then makes SSH host keys, sets the host name, applies the network).
+   */
+  static String instanceId(Guest guest, String owner) {
+    return "xenprov-" + guest.hostname() + "-" + Ownership.token(owner);
+  }
+
+  Map<String, Object> model(Guest guest, Path image, String owner) {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("hostname", guest.hostname());
     model.put("ip", guest.ip());
@@ -90,6 +104,7 @@ public class TemplateRenderer {
     model.put("vcpus", guest.vcpus());
     model.put("image", image.toString());
     model.put("bridge", bridge);
+    model.put("instanceId", instanceId(guest, owner));
     model.forEach((name, value) -> {
       if (value instanceof String text) {
         refuseUnsafe(name, text);
@@ -165,11 +180,12 @@ public class TemplateRenderer {
     }
     for (String gateway : new String[] {"192.0.2.1", null}) {
       Guest sample = new Guest(1, "template-check", "192.0.2.10", "00:16:3e:00:00:01", "255.255.255.0", gateway, 512, 1);
+      String owner = "batch template-check, guest template-check";
       try {
         for (String checked : families) {
-          guestFiles(sample, Path.of("/srv/xen/template-check.img"), checked);
+          guestFiles(sample, Path.of("/srv/xen/template-check.img"), owner, checked);
         }
-        domainConfig(sample, Path.of("/srv/xen/template-check.img"));
+        domainConfig(sample, Path.of("/srv/xen/template-check.img"), owner);
       } catch (HostOperationException | UncheckedIOException e) {
         throw new IllegalStateException("provisioner.template-dir: " + e.getMessage(), e);
       }

@@ -17,28 +17,31 @@ import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.command.HostOperationException;
 
 /**
- * Finds the root file system in a base (or guest) image without attaching it: {@code blkid -p}
- * probes the whole image and each partition by offset, {@code partx} reads the partition table
- * (MBR or GPT), and {@code debugfs} looks for {@code /etc} in ext partitions through its
- * {@code ?offset=} option. Partition device nodes ({@code /dev/loop0p1}) are never needed: they do
- * not appear in containers. Images holding LVM are refused.
+ * Finds the root file system in a base (or guest) image without writing to it: the image must be
+ * raw ({@link ImageFormat}), {@code blkid -p} probes the whole image and each partition by offset,
+ * {@code partx} reads the partition table (MBR or GPT), and {@link EtcProbe} looks for {@code /etc}
+ * in each ext2/3/4 and XFS partition. Partitions that probe as nothing (a BIOS boot partition) or as
+ * a file system no root is made of (the vfat EFI system partition, swap) are passed over; a
+ * {@code /boot} partition has no {@code /etc}. Partition device nodes ({@code /dev/loop0p1}) are
+ * never needed: they do not appear in containers. Images holding LVM are refused.
  */
 @Component
 public class BaseImageInspector {
 
-  static final Set<String> EXT = Set.of("ext2", "ext3", "ext4");
-  /** Bare images may hold any file system the Dom0 mounts; partitions are searched for ext only (debugfs finds /etc). */
+  /** File systems a root may be: a bare image of one, or the partition provisioner.root-partition names. */
   static final Set<String> MOUNTABLE = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs");
   private static final long SECTOR = 512;
 
   private final CommandRunner runner;
   private final Duration timeout;
   private final Integer rootPartition;
+  private final EtcProbe etc;
 
   public BaseImageInspector(CommandRunner runner, ProvisionerProperties properties) {
     this.runner = runner;
     this.timeout = properties.commandTimeout();
     this.rootPartition = properties.rootPartition();
+    this.etc = new EtcProbe(runner, properties.commandTimeout(), properties.mountDir());
   }
 
   record Partition(int number, long offset, long size) {
@@ -54,6 +57,7 @@ public class BaseImageInspector {
       // debugfs reads "file?offset=N" as options; a '?' in the name would be misread
       throw new HostOperationException("image path " + image + " must not contain '?'");
     }
+    ImageFormat.requireRaw(image);
     Map<String, String> whole = probe(image, 0, 0);
     refuseLvm(image, whole.get("TYPE"), "the whole disk");
     if (whole.containsKey("PTTYPE") && !whole.containsKey("TYPE")) {
@@ -74,7 +78,9 @@ public class BaseImageInspector {
     for (Partition partition : partitions) {
       String type = probe(image, partition.offset(), partition.size()).get("TYPE");
       refuseLvm(image, type, "partition " + partition.number());
-      types.put(partition.number(), type);
+      if (type != null) {
+        types.put(partition.number(), type);
+      }
     }
     if (rootPartition != null) {
       Partition chosen = partitions.stream().filter(p -> p.number() == rootPartition).findFirst()
@@ -89,15 +95,21 @@ public class BaseImageInspector {
       return new RootFileSystem(chosen.number(), chosen.offset(), chosen.size(), type);
     }
     List<Partition> roots = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
     for (Partition partition : partitions) {
-      if (EXT.contains(types.get(partition.number())) && holdsEtc(image, partition)) {
+      String type = types.get(partition.number());
+      EtcProbe.Finding finding = etc.holdsEtc(image, partition.offset(), partition.size(), type);
+      if (finding.holdsEtc()) {
         roots.add(partition);
       }
+      seen.add(partition.number() + " " + (type == null ? "(nothing recognised)" : type)
+          + (finding.holdsEtc() ? " with /etc" : "")
+          + (finding.unreadable() == null ? "" : " (unreadable: " + finding.unreadable() + ")"));
     }
     if (roots.size() != 1) {
-      throw new HostOperationException("image " + image + " (" + tableType + " partitions " + numbers(partitions)
-          + ") has " + (roots.isEmpty() ? "no" : roots.size()) + " ext2/3/4 partitions holding /etc"
-          + (roots.isEmpty() ? "" : " (" + numbers(roots) + ")") + "; set provisioner.root-partition to the root file system's partition number");
+      throw new HostOperationException("image " + image + " (" + tableType + " partitions: " + String.join(", ", seen)
+          + ") has " + (roots.isEmpty() ? "no" : roots.size()) + " ext2/3/4 or xfs partitions holding /etc; "
+          + "set provisioner.root-partition to the root file system's partition number");
     }
     Partition root = roots.get(0);
     return new RootFileSystem(root.number(), root.offset(), root.size(), types.get(root.number()));
@@ -154,12 +166,6 @@ public class BaseImageInspector {
       }
     }
     return values;
-  }
-
-  private boolean holdsEtc(Path image, Partition partition) {
-    CommandResult result = runner.runAllowingFailure(Command.of(timeout, "debugfs", "-R", "stat /etc",
-        image + "?offset=" + partition.offset()));
-    return result.exitCode() == 0 && result.stdout().contains("Type: directory");
   }
 
   private static String numbers(List<Partition> partitions) {

@@ -72,7 +72,10 @@ public class LoopMounter {
       throw new HostOperationException("losetup attached " + image + " to an unexpected device '" + device + "'");
     }
     try {
-      runner.run(Command.of(timeout, "mount", "-o", "rw,nosuid,nodev", device, mountPoint.toString()));
+      List<String> options = new ArrayList<>(List.of("rw", "nosuid", "nodev"));
+      options.addAll(root.mountOptions());
+      runner.run(Command.of(timeout, "mount", "-t", root.type(), "-o", String.join(",", options), device,
+          mountPoint.toString()));
     } catch (HostOperationException e) {
       detachQuietly(device);
       removeDirectory(mountPoint);

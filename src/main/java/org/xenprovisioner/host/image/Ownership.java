@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Optional;
 
 /**
  * Marks the files a guest creates with an extended attribute naming its owner (batch and guest).
@@ -30,19 +31,24 @@ public final class Ownership {
   }
 
   public static boolean isOwnedBy(Path file, String owner) {
+    return ownerOf(file).map(owner::equals).orElse(false);
+  }
+
+  /** The owner the file is marked with; empty when it does not exist or carries no mark. */
+  public static Optional<String> ownerOf(Path file) {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
+      return Optional.empty();
     }
     try {
       UserDefinedFileAttributeView view = view(file);
       if (view == null || !view.list().contains(ATTRIBUTE)) {
-        return false;
+        return Optional.empty();
       }
       ByteBuffer value = ByteBuffer.allocate(view.size(ATTRIBUTE));
       view.read(ATTRIBUTE, value);
-      return owner.equals(StandardCharsets.UTF_8.decode(value.flip()).toString());
+      return Optional.of(StandardCharsets.UTF_8.decode(value.flip()).toString());
     } catch (IOException | UnsupportedOperationException e) {
-      return false;
+      return Optional.empty();
     }
   }
 

@@ -1,5 +1,7 @@
 package org.xenprovisioner.host.image;
 
+import java.util.List;
+
 /**
  * Where a guest's root file system lies inside its image: the whole file (a bare file system
  * image), or one partition of a partitioned disk image, attached by offset and size limit.
@@ -11,8 +13,26 @@ package org.xenprovisioner.host.image;
  */
 public record RootFileSystem(int partition, long offset, long sizeLimit, String type) {
 
+  /** The type reaches {@code mount -t}: only the file systems a root is made of. */
+  public RootFileSystem {
+    if (!BaseImageInspector.MOUNTABLE.contains(type)) {
+      throw new IllegalArgumentException("not a root file system type: " + type);
+    }
+  }
+
   public boolean isPartition() {
     return partition > 0;
+  }
+
+  /**
+   * What mounting this file system read-write needs beside its base and its sibling guests. Every
+   * copy keeps its base's file system UUID (the guest's fstab and boot loader name the root by it,
+   * so it is never changed), and XFS refuses to mount a second file system with a UUID already
+   * mounted: {@code nouuid} lets several guests of one XFS base be mounted at once. ext2/3/4 do not
+   * mind shared UUIDs.
+   */
+  public List<String> mountOptions() {
+    return "xfs".equals(type) ? List.of("nouuid") : List.of();
   }
 
   @Override

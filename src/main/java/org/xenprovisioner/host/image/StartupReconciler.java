@@ -19,8 +19,9 @@ import org.xenprovisioner.host.command.HostOperationException;
 /**
  * Runs once at start, before the job executor takes any job: releases what a previous run of the
  * app left behind when it died (kill -9, power loss). It unmounts and detaches every loop device
- * backed by a guest image in {@code provisioner.image-dir} (and nothing else mounted under
- * {@code provisioner.mount-dir}), stops image copies still running for the dead app and removes
+ * backed by a guest image in {@code provisioner.image-dir}, and the read-only mounts it made to look
+ * into a base image ({@code <mount-dir>/.inspect-*}, see {@link EtcProbe}); nothing else mounted
+ * under {@code provisioner.mount-dir}. It stops image copies still running for the dead app and removes
  * its temporary files. The interrupted steps then run again from their last commit: each step
  * and undo is idempotent, and the steps after "Attach and mount image" mount again when needed.
  * Single node only: another live app on the same directories would lose its mounts.
@@ -47,6 +48,7 @@ public class StartupReconciler {
 
   public void reconcile() {
     stopOrphanedCopies();
+    releaseInspectionMounts();
     releaseGuestLoopDevices();
     removeEmptyMountPoints();
     deleteTemporaryFiles(imageDir);
@@ -73,6 +75,18 @@ public class StartupReconciler {
     }
     Path target = Path.of(arguments[arguments.length - 1]).toAbsolutePath().normalize();
     return imageDir.equals(target.getParent()) && OwnedFiles.isTemporary(target.getFileName().toString());
+  }
+
+  /** Their loop devices are auto-clearing: the unmount detaches them. */
+  private void releaseInspectionMounts() {
+    Path dir = MountTable.real(mountDir);
+    for (MountTable.Entry entry : MountTable.read(runner, timeout).entries()) {
+      Path point = entry.mountPoint();
+      if (dir.equals(point.getParent()) && point.getFileName().toString().startsWith(EtcProbe.MOUNT_POINT_PREFIX)) {
+        LOG.warn("Unmounting {} ({}), a base image partition a previous run was looking into", point, entry.source());
+        runLogged(Command.of(timeout, "umount", point.toString()));
+      }
+    }
   }
 
   /**

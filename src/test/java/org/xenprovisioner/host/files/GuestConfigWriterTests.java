@@ -21,6 +21,7 @@ import org.xenprovisioner.testing.TestSettings;
 class GuestConfigWriterTests {
 
   private static final Path IMAGE = Path.of("/srv/xen/web01.img");
+  private static final String OWNER = "batch 20261127-101500-0a1b, guest web01";
   private static final Guest GUEST =
       new Guest(2, "web01", "192.0.2.10", "00:16:3e:12:34:56", "255.255.255.0", "192.0.2.1", 1024, 2);
 
@@ -42,10 +43,12 @@ class GuestConfigWriterTests {
 
   @Test
   void writesRenderedFilesWithMode0644() throws IOException {
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
-    Map<String, String> expected = renderer.guestFiles(GUEST, IMAGE);
+    Map<String, String> expected = renderer.guestFiles(GUEST, IMAGE, OWNER);
     assertThat(expected).isNotEmpty();
+    expected.remove("etc/cloud/cloud.cfg.d/99-xen-provisioner.cfg");
+    assertThat(root.resolve("etc/cloud")).as("only where the base has cloud-init").doesNotExist();
     for (Map.Entry<String, String> file : expected.entrySet()) {
       Path written = root.resolve(file.getKey());
       assertThat(written).isRegularFile().hasContent(file.getValue());
@@ -56,7 +59,7 @@ class GuestConfigWriterTests {
 
   @Test
   void leavesNoTemporaryFilesBehind() throws IOException {
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.endsWith(".xenprov"));
@@ -69,7 +72,7 @@ class GuestConfigWriterTests {
     Files.writeString(hosts, "10.9.9.9 old-name\n");
     Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
     assertThat(hosts).content().contains("192.0.2.10 web01").doesNotContain("old-name");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hosts))).isEqualTo("rw-r--r--");
@@ -80,7 +83,7 @@ class GuestConfigWriterTests {
     Path rules = Files.createDirectories(root.resolve("etc/udev/rules.d")).resolve("70-persistent-net.rules");
     Files.writeString(rules, "SUBSYSTEM==\"net\", ATTR{address}==\"00:16:3e:00:00:99\", NAME=\"eth0\"\n");
 
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
     assertThat(rules).doesNotExist();
     assertThat(root.resolve("etc/udev/rules.d")).isDirectory();
@@ -88,7 +91,7 @@ class GuestConfigWriterTests {
 
   @Test
   void succeedsWithoutPersistentNetRules() {
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
     assertThat(root.resolve("etc/udev/rules.d/70-persistent-net.rules")).doesNotExist();
   }
@@ -99,7 +102,7 @@ class GuestConfigWriterTests {
     Path link = Files.createDirectories(root.resolve("etc")).resolve("hostname");
     Files.createSymbolicLink(link, dom0Hostname);
 
-    writer.write(root, GUEST, IMAGE);
+    writer.write(root, GUEST, IMAGE, OWNER);
 
     assertThat(Files.isSymbolicLink(link)).isFalse();
     assertThat(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS)).isTrue();
@@ -112,7 +115,7 @@ class GuestConfigWriterTests {
     Path dom0Sysconfig = Files.createDirectory(outside.resolve("sysconfig"));
     Files.createSymbolicLink(Files.createDirectories(root.resolve("etc")).resolve("sysconfig"), dom0Sysconfig);
 
-    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE))
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE, OWNER))
         .isInstanceOf(HostOperationException.class)
         .hasMessageContaining("etc/sysconfig")
         .hasMessageContaining("symbolic link");
@@ -125,7 +128,7 @@ class GuestConfigWriterTests {
     Path dom0Etc = Files.createDirectory(outside.resolve("etc"));
     Files.createSymbolicLink(root.resolve("etc"), dom0Etc);
 
-    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE, OWNER)).isInstanceOf(HostOperationException.class);
 
     assertThat(dom0Etc).isEmptyDirectory();
   }
@@ -135,7 +138,7 @@ class GuestConfigWriterTests {
     Path missing = outside.resolve("not-yet/sysconfig");
     Files.createSymbolicLink(Files.createDirectories(root.resolve("etc")).resolve("sysconfig"), missing);
 
-    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE, OWNER)).isInstanceOf(HostOperationException.class);
 
     assertThat(outside).isEmptyDirectory();
   }
@@ -146,7 +149,7 @@ class GuestConfigWriterTests {
     Path dom0File = Files.writeString(dom0Rules.resolve("70-persistent-net.rules"), "keep me\n");
     Files.createSymbolicLink(Files.createDirectories(root.resolve("etc/udev")).resolve("rules.d"), dom0Rules);
 
-    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE)).isInstanceOf(HostOperationException.class);
+    assertThatThrownBy(() -> writer.write(root, GUEST, IMAGE, OWNER)).isInstanceOf(HostOperationException.class);
 
     assertThat(dom0File).hasContent("keep me\n");
   }
@@ -167,7 +170,7 @@ class GuestConfigWriterTests {
     file("etc/debian_version", "12.8\n");
     Path baseNetplan = file("etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    enX0:\n      dhcp4: true\n");
 
-    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
 
     Path netplan = root.resolve("etc/netplan/90-xen-provisioner.yaml");
     assertThat(netplan).content().contains("macaddress: \"00:16:3e:12:34:56\"", "- 192.0.2.10/24", "via: 192.0.2.1")
@@ -184,7 +187,7 @@ class GuestConfigWriterTests {
   void writesNoNetplanFileWhereTheBaseHasNone() throws IOException {
     file("etc/debian_version", "10.13\n");
 
-    writer("debian", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+    writer("debian", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
 
     assertThat(root.resolve("etc/netplan")).doesNotExist();
     assertThat(root.resolve("etc/network/interfaces")).exists();
@@ -194,7 +197,7 @@ class GuestConfigWriterTests {
   void detectsRhelFromRedhatRelease() throws IOException {
     file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
 
-    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
 
     assertThat(root.resolve("etc/sysconfig/network-scripts/ifcfg-eth0")).content().contains("HWADDR=00:16:3e:12:34:56");
     assertThat(root.resolve("etc/network/interfaces")).doesNotExist();
@@ -202,7 +205,7 @@ class GuestConfigWriterTests {
 
   @Test
   void refusesToGuessAFamilyWithoutReleaseFiles() {
-    assertThatThrownBy(() -> writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE))
+    assertThatThrownBy(() -> writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER))
         .isInstanceOf(HostOperationException.class)
         .hasMessageContaining("web01").hasMessageContaining("/etc/debian_version").hasMessageContaining("provisioner.guest-family");
     assertThat(root).isEmptyDirectory();
@@ -217,7 +220,7 @@ class GuestConfigWriterTests {
     Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
     Path dbusMachineId = file("var/lib/dbus/machine-id", "0123456789abcdef0123456789abcdef\n");
 
-    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
 
     assertThat(rsa).doesNotExist();
     assertThat(rsaPub).doesNotExist();
@@ -233,7 +236,7 @@ class GuestConfigWriterTests {
     Files.createDirectories(root.resolve("var/lib/dbus"));
     Files.createSymbolicLink(root.resolve("var/lib/dbus/machine-id"), dom0MachineId);
 
-    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE);
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
 
     assertThat(dom0MachineId).hasContent("dom0\n");
     assertThat(Files.isSymbolicLink(root.resolve("var/lib/dbus/machine-id"))).isTrue();
@@ -246,10 +249,87 @@ class GuestConfigWriterTests {
     Path key = file("etc/ssh/ssh_host_ed25519_key", "private\n");
     Path machineId = file("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
 
-    writer("rhel", new ProvisionerProperties.Clean(false, false, false)).write(root, GUEST, IMAGE);
+    writer("rhel", new ProvisionerProperties.Clean(false, false, false)).write(root, GUEST, IMAGE, OWNER);
 
     assertThat(rules).hasContent("rule\n");
     assertThat(key).hasContent("private\n");
     assertThat(machineId).hasContent("0123456789abcdef0123456789abcdef\n");
+  }
+
+  @Test
+  void detectsCloudInitAndWritesItsNoCloudSeedInsteadOfDistributionFiles() throws IOException {
+    file("etc/debian_version", "trixie/sid\n");
+    withCloudInit();
+    Path baseNetplan = file("etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    enX0:\n      dhcp4: true\n");
+    Path interfaces = file("etc/network/interfaces", "source /etc/network/interfaces.d/*\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
+
+    Path seed = root.resolve("var/lib/cloud/seed/nocloud");
+    assertThat(seed.resolve("meta-data")).content()
+        .contains("instance-id: " + TemplateRenderer.instanceId(GUEST, OWNER), "local-hostname: web01");
+    assertThat(seed.resolve("network-config")).content().contains("macaddress: \"00:16:3e:12:34:56\"", "- 192.0.2.10/24");
+    assertThat(seed.resolve("user-data")).content().startsWith("#cloud-config\n");
+    for (String name : new String[] {"meta-data", "user-data", "network-config"}) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(seed.resolve(name)))).isEqualTo("rw-------");
+    }
+    assertThat(root.resolve("etc/cloud/cloud.cfg.d/99-xen-provisioner.cfg")).content().contains("datasource_list: [ NoCloud, None ]");
+    assertThat(root.resolve("etc/hosts")).content().contains("192.0.2.10 web01");
+    assertThat(interfaces).as("cloud-init renders the network").hasContent("source /etc/network/interfaces.d/*\n");
+    assertThat(baseNetplan).as("cloud-init rewrites its own file from the seed").exists();
+    assertThat(root.resolve("etc/netplan/90-xen-provisioner.yaml")).doesNotExist();
+  }
+
+  @Test
+  void keepsCloudInitFromReplacingTheNetworkItDoesNotConfigure() throws IOException {
+    file("etc/debian_version", "12.8\n");
+    withCloudInit();
+
+    writer("debian", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
+
+    assertThat(root.resolve("etc/cloud/cloud.cfg.d/99-xen-provisioner.cfg")).content().contains("network: {config: disabled}");
+    assertThat(root.resolve("etc/network/interfaces")).content().contains("address 192.0.2.10");
+    assertThat(root.resolve("var/lib/cloud/seed")).doesNotExist();
+  }
+
+  @Test
+  void writesNoCloudInitConfigurationWhereTheBaseHasNoCloudInit() throws IOException {
+    file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+
+    writer("rhel", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
+
+    assertThat(root.resolve("etc/cloud")).doesNotExist();
+  }
+
+  @Test
+  void takesACloudInitThatIsSwitchedOffOrRemovedForNone() throws IOException {
+    file("etc/redhat-release", "Rocky Linux release 9.5 (Blue Onyx)\n");
+    file("etc/cloud/cloud.cfg", "# left behind by dnf remove cloud-init\n");
+
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
+
+    assertThat(root.resolve("etc/sysconfig/network-scripts/ifcfg-eth0")).exists();
+    assertThat(root.resolve("var/lib/cloud/seed")).doesNotExist();
+
+    file("usr/bin/cloud-init", "#!/usr/bin/python3\n");
+    file("etc/cloud/cloud-init.disabled", "");
+    writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER);
+
+    assertThat(root.resolve("var/lib/cloud/seed")).doesNotExist();
+  }
+
+  @Test
+  void refusesFamilyCloudInitForAGuestWithoutCloudInit() throws IOException {
+    file("etc/debian_version", "12.8\n");
+
+    assertThatThrownBy(() -> writer("cloud-init", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER))
+        .isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("web01").hasMessageContaining("no cloud-init").hasMessageContaining("provisioner.guest-family");
+    assertThat(root.resolve("var")).doesNotExist();
+  }
+
+  private void withCloudInit() throws IOException {
+    file("etc/cloud/cloud.cfg", "datasource_list: [ NoCloud, ConfigDrive, Ec2, None ]\n");
+    file("usr/bin/cloud-init", "#!/usr/bin/python3\n");
   }
 }

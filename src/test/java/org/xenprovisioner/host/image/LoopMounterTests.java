@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.testing.BaseImageLayout;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestImages;
 import org.xenprovisioner.testing.TestSettings;
@@ -112,5 +113,44 @@ public class LoopMounterTests {
     }
     assertThat(RealHost.loopDevicesUnder(dir)).isEmpty();
     assertThat(RealHost.mountsUnder(dir)).isEmpty();
+  }
+
+  /**
+   * Clones share their base's XFS UUID (and keep it: the guest's fstab and boot loader name the root
+   * by it); without {@code nouuid} the kernel refuses every clone but the first while it is mounted.
+   */
+  @Test
+  void mountsSeveralCopiesOfOneXfsBaseAtOnceKeepingTheirUuid() throws IOException {
+    BaseImageLayout.assumeToolsInstalled();
+    Path xfsBase = BaseImageLayout.RHEL9_CLOUD.build(dir.resolve("rhel9"));
+    RootFileSystem root = inspector.inspect(xfsBase);
+    String uuid = uuidOf(xfsBase, root);
+    List<Path> images = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Path image = dir.resolve("xfs-guest" + i + ".img");
+        RealHost.run("cp", "--sparse=always", xfsBase.toString(), image.toString());
+        images.add(image);
+        mounter.mount(image, dir.resolve("mnt/xfs-guest" + i), root);
+        Files.writeString(dir.resolve("mnt/xfs-guest" + i + "/etc/hostname"), "xfs-guest" + i + "\n");
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(dir.resolve("mnt/xfs-guest" + i + "/etc/hostname")).hasContent("xfs-guest" + i);
+      }
+    } finally {
+      for (int i = 0; i < images.size(); i++) {
+        mounter.unmount(images.get(i), dir.resolve("mnt/xfs-guest" + i));
+      }
+    }
+    assertThat(RealHost.loopDevicesUnder(dir)).isEmpty();
+    assertThat(RealHost.mountsUnder(dir)).isEmpty();
+    for (Path image : images) {
+      assertThat(uuidOf(image, root)).as("file system UUID of %s", image).isEqualTo(uuid);
+    }
+  }
+
+  private static String uuidOf(Path image, RootFileSystem root) {
+    return RealHost.run("blkid", "-p", "-s", "UUID", "-o", "value", "--offset", Long.toString(root.offset()),
+        "--size", Long.toString(root.sizeLimit()), image.toString()).strip();
   }
 }

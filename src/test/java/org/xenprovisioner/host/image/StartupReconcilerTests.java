@@ -15,6 +15,7 @@ import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.host.LocalHostOperations;
 import org.xenprovisioner.host.LocalHostOperationsTests;
 import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.testing.BaseImageLayout;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestImages;
 import org.xenprovisioner.testing.TestSettings;
@@ -56,5 +57,22 @@ class StartupReconcilerTests {
     } finally {
       RealHost.run("umount", foreign.toString());
     }
+  }
+
+  /** What a run killed while it looked into an XFS base ({@link EtcProbe}) leaves: a read-only mount, its loop device auto-clearing. */
+  @Test
+  void releasesAnInspectionMountOfABaseImageWithItsLoopDevice() throws IOException {
+    BaseImageLayout.assumeToolsInstalled();
+    Path base = BaseImageLayout.BARE_XFS.build(dir.resolve("base"));
+    ProvisionerProperties properties = TestSettings.in(dir).baseImage(base).build();
+    Path left = Files.createDirectories(properties.mountDir().resolve(EtcProbe.MOUNT_POINT_PREFIX + "left-by-a-dead-run"));
+    RealHost.run("mount", "-t", "xfs", "-o", "ro,loop,norecovery,nouuid", base.toString(), left.toString());
+    assertThat(RealHost.loopDevicesUnder(dir)).hasSize(1);
+
+    new StartupReconciler(new CommandRunner(), properties).reconcile();
+
+    assertThat(RealHost.mountsUnder(dir)).isEmpty();
+    assertThat(RealHost.loopDevicesUnder(dir)).isEmpty();
+    assertThat(left).doesNotExist();
   }
 }
