@@ -30,6 +30,7 @@ import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.intake.VmListRejectedException;
 import org.xenprovisioner.ledger.BatchLedger;
+import org.xenprovisioner.process.BatchEvents;
 import org.xenprovisioner.ledger.LedgerBatch;
 import org.xenprovisioner.security.ProcessGuardPlugin;
 
@@ -102,6 +103,7 @@ public class BatchService {
     }
     ledger.record(new LedgerBatch(id, instance.getId(), batchName == null ? id : batchName, user,
         submittedAt.toInstant(), fingerprint), list.guests());
+    BatchEvents.submitted(id, batchName == null ? id : batchName, user, list.size());
     return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size());
   }
 

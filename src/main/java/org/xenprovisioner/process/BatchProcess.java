@@ -8,6 +8,9 @@ public final class BatchProcess {
   public static final String PROCESS_KEY = "provision-batch";
   public static final String TASK_APPROVE = "approve-batch";
   public static final String SUBPROCESS_GUEST = "SubProcess_ProvisionGuest";
+  /** A guest's two end events, and the batch's after all its guests. */
+  public static final String END_GUEST_PROVISIONED = "EndEvent_GuestProvisioned";
+  public static final String END_GUEST_ROLLED_BACK = "EndEvent_GuestRolledBack";
   public static final String ERROR_GUEST_FAILED = "Err_GuestFailed";
   public static final String GROUP_APPROVERS = "approvers";
   public static final String GROUP_OPERATORS = "operators";
