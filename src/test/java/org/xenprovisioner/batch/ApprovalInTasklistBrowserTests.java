@@ -20,8 +20,9 @@ import org.xenprovisioner.testing.RealHost;
  * The operator surface end to end in a real headless chromium on a 1366x768 screen: an approver
  * logs in to Tasklist, reads the approval form (which fits the screen's width, the files' full paths
  * on demand), approves; the batch provisions real images; the audit page (same browser, same login)
- * then shows the batch, who approved it and each guest's outcome and steps. Screenshots land in
- * target/screenshots.
+ * then shows the batch, who approved it and each guest's outcome and steps. A browser without a
+ * login that opens the audit page goes through Tasklist's login and comes back to it. Screenshots
+ * land in target/screenshots.
  */
 class ApprovalInTasklistBrowserTests extends BrowserTest {
 
@@ -114,6 +115,31 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
     });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
+  }
+
+  @Test
+  void auditPageSendsABrowserWithoutALoginToTasklistsLoginAndBackToTheBatchItWasAskedFor() throws Exception {
+    ApiClient.Reply submitted = api().post("/api/batches?name=login-round-trip", "olga", "text/csv",
+        "hostname,ip,mac\nround01,192.168.73.11,00:16:3e:73:00:11\n");
+    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
+    String id = submitted.body().get("id").asText();
+
+    inBrowser("audit-login-redirect", (browser, wait) -> {
+      Browser.resizeViewport(browser, 1366, 768);
+      browser.get("http://localhost:" + port + "/audit/#batch=" + id);
+
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("form[name='signinForm']")));
+      assertThat(browser.getCurrentUrl()).as("Tasklist's login, not a Basic-auth prompt")
+          .contains("/camunda/app/tasklist/" + engine.getName() + "/");
+      Browser.screenshot(browser, "audit-login-redirect-signin");
+      signIn(browser, wait, "arne");
+
+      wait.until(ExpectedConditions.urlMatches("^http://localhost:" + port + "/audit/(index\\.html)?#batch=" + id + "$"));
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "batch"));
+      assertThat(browser.findElement(By.id("batch-title")).getText()).contains(id, "login-round-trip");
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='State']")).getText()).isEqualTo("AWAITING_APPROVAL");
+      Browser.screenshot(browser, "audit-login-redirect-back");
+    });
   }
 
   private static void openClaimedTask(ChromeDriver browser, WebDriverWait wait) {
