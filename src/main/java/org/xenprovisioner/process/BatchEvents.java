@@ -4,6 +4,7 @@ import static org.xenprovisioner.process.BatchProcess.*;
 
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
@@ -58,13 +59,23 @@ public final class BatchEvents {
 
   /** From the batch's end after its guests, with their outcome as the engine's history has it. */
   static void finished(DelegateExecution batch) {
-    HistoryService history = batch.getProcessEngineServices().getHistoryService();
-    long provisioned = history.createHistoricActivityInstanceQuery().processInstanceId(batch.getProcessInstanceId())
-        .activityId(END_GUEST_PROVISIONED).finished().count();
-    long rolledBack = history.createHistoricActivityInstanceQuery().processInstanceId(batch.getProcessInstanceId())
-        .activityId(END_GUEST_ROLLED_BACK).finished().count();
+    long provisioned = guestsEndedAt(batch, END_GUEST_PROVISIONED);
+    long rolledBack = guestsEndedAt(batch, END_GUEST_ROLLED_BACK);
     afterCommit("Batch {} finished: {} of {} guest(s) provisioned, {} rolled back", batch.getProcessBusinessKey(), provisioned,
         batch.getVariable(VAR_GUEST_COUNT), rolledBack);
+  }
+
+  /**
+   * Guests that reached the end event, counted by the batch's root instance: every activity of the
+   * batch carries it, whether a guest runs in a scope of the batch's instance or in an instance the
+   * batch called.
+   */
+  private static long guestsEndedAt(DelegateExecution batch, String endEvent) {
+    HistoryService history = batch.getProcessEngineServices().getHistoryService();
+    String table = batch.getProcessEngineServices().getManagementService().getTableName(HistoricActivityInstance.class);
+    return history.createNativeHistoricActivityInstanceQuery()
+        .sql("SELECT COUNT(*) FROM " + table + " WHERE ROOT_PROC_INST_ID_ = #{root} AND ACT_ID_ = #{end} AND END_TIME_ IS NOT NULL")
+        .parameter("root", batch.getProcessInstanceId()).parameter("end", endEvent).count();
   }
 
   private static Object rowOf(DelegateExecution guest) {
