@@ -25,6 +25,7 @@ import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.intake.VmListRejectedException;
 import org.xenprovisioner.ledger.BatchLedger;
+import org.xenprovisioner.process.BatchEvents;
 import org.xenprovisioner.ledger.LedgerBatch;
 import org.xenprovisioner.ledger.SubmittedGuest;
 import org.xenprovisioner.security.ProcessGuardPlugin;
@@ -98,6 +99,7 @@ public class BatchService {
       guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint()));
     }
     ledger.record(new LedgerBatch(id, instance.getId(), shownName, user, submittedAt.toInstant(), dom0s.own()), guests);
+    BatchEvents.submitted(id, shownName, user, guests.size());
     return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size());
   }
 

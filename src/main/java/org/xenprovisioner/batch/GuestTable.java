@@ -12,9 +12,12 @@ import org.xenprovisioner.intake.Guest;
 
 /**
  * The rows the approval form's table shows, as a Json variable (Tasklist hands Json to the form
- * parsed). Only the columns the approver needs, so a 1000-guest batch stays near 150 KB.
- * Made from the same validated list the ledger records, so the approver sees what will run; only
- * {@code camunda-admin} could change it afterwards, and the steps never read it.
+ * parsed). Short, so the table fits a 1366 px screen (form-js gives each column at least 120 px,
+ * so five columns at most): host name, IP, MAC, memory and vCPUs in one cell, the file names in
+ * another; the full paths are there too, for the form's "Full paths of the files", shown on demand.
+ * A 1000-guest batch stays near 200 KB. Made from the same validated list the ledger records, so
+ * the approver sees what will run; only {@code camunda-admin} could change it afterwards, and the
+ * steps never read it.
  */
 final class GuestTable {
 
@@ -37,9 +40,9 @@ final class GuestTable {
     row.put("hostname", guest.hostname());
     row.put("ip", guest.ip());
     row.put("mac", guest.mac());
-    row.put("memory", guest.memory());
-    row.put("vcpus", guest.vcpus());
-    row.put("dom0", guest.dom0());
+    // no-break spaces: a narrow column breaks after the comma, never between a number and its unit
+    row.put("size", guest.memory() + "\u00a0MiB, " + guest.vcpus() + (guest.vcpus() == 1 ? "\u00a0vCPU" : "\u00a0vCPUs"));
+    row.put("files", paths.image().getFileName() + ", " + paths.domainConfig().getFileName() + " on " + guest.dom0());
     row.put("image", paths.image().toString());
     row.put("domainConfig", paths.domainConfig().toString());
     return row;

@@ -21,7 +21,8 @@ public record ProvisionerProperties(
     @NotNull @DefaultValue("/srv/xen") Path imageDir,
     @NotNull @DefaultValue("/etc/xen") Path xenConfigDir,
     @NotNull @DefaultValue("/run/xen-provisioner") Path mountDir,
-    @NotNull @DefaultValue("config/templates") Path templateDir,
+    /** Null: the templates built into the application. */
+    Path templateDir,
     @NotNull @DefaultValue("data") Path dataDir,
     @NotNull @Pattern(regexp = "rhel|debian|cloud-init|auto", message = "must be rhel, debian, cloud-init or auto") @DefaultValue("rhel") String guestFamily,
     @Min(1) @Max(64) @DefaultValue("2") int maxParallel,

@@ -17,5 +17,6 @@ final class GuestOutcomeListener implements ExecutionListener {
   @Override
   public void notify(DelegateExecution execution) {
     execution.setVariable(VAR_GUEST_STATE, state);
+    BatchEvents.guestEnded(execution, state);
   }
 }

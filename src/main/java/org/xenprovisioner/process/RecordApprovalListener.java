@@ -1,5 +1,6 @@
 package org.xenprovisioner.process;
 
+import static org.xenprovisioner.process.BatchProcess.VAR_APPROVED;
 import static org.xenprovisioner.process.BatchProcess.VAR_APPROVED_AT;
 import static org.xenprovisioner.process.BatchProcess.VAR_APPROVED_BY;
 
@@ -20,7 +21,9 @@ public class RecordApprovalListener implements TaskListener {
   @Override
   public void notify(DelegateTask task) {
     Authentication authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-    task.setVariable(VAR_APPROVED_BY, authentication == null ? null : authentication.getUserId());
+    String user = authentication == null ? null : authentication.getUserId();
+    task.setVariable(VAR_APPROVED_BY, user);
     task.setVariable(VAR_APPROVED_AT, new Date());
+    BatchEvents.decided(task.getExecution(), Boolean.TRUE.equals(task.getVariable(VAR_APPROVED)), user);
   }
 }

@@ -5,8 +5,11 @@ import static org.xenprovisioner.process.BatchProcess.GROUP_OPERATORS;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.ContainerBasedAuthenticationProvider;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +44,7 @@ class SecurityConfig {
       "/camunda/api/admin/auth/user/*", "/camunda/api/admin/auth/user/*/login/*", "/camunda/api/admin/auth/user/*/logout",
       "/camunda/api/engine/engine", "/camunda/api/engine/engine/"};
 
+  static final String REALM = "xen-provisioner";
   /** The groups that may read batches; anyone else who logs in gets 403 from /api. */
   static final String[] BATCH_READERS = {GROUP_OPERATORS, GROUP_APPROVERS, UserBootstrap.ADMIN_GROUP};
   /** Our pages and API load nothing from elsewhere and run no inline script or style. */
@@ -50,7 +54,8 @@ class SecurityConfig {
 
   @Bean
   @Order(1)
-  SecurityFilterChain apiSecurity(HttpSecurity http, EngineUserAuthenticationProvider users) throws Exception {
+  SecurityFilterChain apiSecurity(HttpSecurity http, EngineUserAuthenticationProvider users, ObjectProvider<ProcessEngine> engine,
+                                 @Value("${camunda.bpm.webapp.application-path:/camunda}") String webappPath) throws Exception {
     return http
         .securityMatcher(new OrRequestMatcher(ant("/api/**"), ant("/engine-rest/**"), ant("/audit"), ant("/audit/**")))
         .authenticationProvider(users)
@@ -60,14 +65,17 @@ class SecurityConfig {
         .authorizeHttpRequests(requests -> requests
             .requestMatchers(ant("/api/**")).hasAnyAuthority(BATCH_READERS)
             .anyRequest().authenticated())
-        .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, denied) -> {
-          response.setStatus(HttpStatus.FORBIDDEN.value());
-          response.setContentType("application/json");
-          response.getWriter().write("{\"error\":\"User " + jsonSafe(request.getRemoteUser())
-              + " is in none of the groups " + String.join(", ", BATCH_READERS) + "\"}");
-        }))
+        // a browser opening the audit page goes to Tasklist's login and comes back; everything else gets 401
+        .exceptionHandling(errors -> errors
+            .authenticationEntryPoint(new AuditLoginEntryPoint(REALM, webappPath, () -> engine.getObject().getName()))
+            .accessDeniedHandler((request, response, denied) -> {
+              response.setStatus(HttpStatus.FORBIDDEN.value());
+              response.setContentType("application/json");
+              response.getWriter().write("{\"error\":\"User " + jsonSafe(request.getRemoteUser())
+                  + " is in none of the groups " + String.join(", ", BATCH_READERS) + "\"}");
+            }))
         .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
-        .httpBasic(basic -> basic.realmName("xen-provisioner"))
+        .httpBasic(basic -> basic.realmName(REALM))
         // the webapps' session is read, never renewed here: a new id per request would strand parallel requests
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
             .sessionFixation(fixation -> fixation.none()))

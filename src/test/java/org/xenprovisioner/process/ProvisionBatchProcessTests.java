@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.xenprovisioner.process.BatchProcess.*;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.util.Date;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.security.ProcessGuardPlugin;
@@ -137,6 +141,41 @@ class ProvisionBatchProcessTests {
     assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of(VAR_APPROVED, true)))
         .hasMessageContaining("needs a logged-in user");
     assertThat(batch).isWaitingAt(TASK_APPROVE);
+  }
+
+  @Test
+  void reportsEachEventOfABatchOnceOnTheConsoleWhenItHasHappened() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(BatchEvents.class);
+    ListAppender<ILoggingEvent> console = new ListAppender<>();
+    console.start();
+    log.addAppender(console);
+    try {
+      HOST.failAt("mount", "web02");
+      ProcessInstance batch = submit("web01", "web02");
+      decide(batch, "arne", true);
+      runAllJobs();
+      ProcessInstance rejected = submit("web03");
+      decide(rejected, "arne", false);
+
+      String id = batch.getBusinessKey();
+      List<String> lines = console.list.stream().filter(event -> event.getLevel() == Level.INFO)
+          .map(ILoggingEvent::getFormattedMessage).toList();
+      assertThat(lines).hasSize(5);
+      assertThat(lines.get(0)).isEqualTo("Batch " + id + " approved by arne: provisioning 2 guest(s)");
+      assertThat(lines.subList(1, 3)).containsExactlyInAnyOrder("Batch " + id + ": guest web01 provisioned",
+          "Batch " + id + ": guest web02 rolled back: " + guestErrorsByIndex(batch).get(1));
+      assertThat(lines.get(3)).isEqualTo("Batch " + id + " finished: 1 of 2 guest(s) provisioned, 1 rolled back");
+      assertThat(lines.get(4)).isEqualTo("Batch " + rejected.getBusinessKey() + " rejected by arne: nothing is provisioned");
+    } finally {
+      log.detachAppender(console);
+    }
+  }
+
+  @Test
+  void keepsAGuestErrorOnOneConsoleLine() {
+    assertThat(BatchEvents.oneLine("Guest web02: copy failed: cp exited 1\nstderr:\n  cp: No space left\r\n"))
+        .isEqualTo("Guest web02: copy failed: cp exited 1 | stderr: | cp: No space left");
+    assertThat(BatchEvents.oneLine("x".repeat(5000))).hasSizeLessThan(700).endsWith("(the whole error: GET /api/batches/{id})");
   }
 
   @ParameterizedTest(name = "failure at {0} runs undo handlers [{1}]")
@@ -397,6 +436,7 @@ class ProvisionBatchProcessTests {
     beans.put("guestProvisionedListener", new GuestOutcomeListener(GUEST_PROVISIONED));
     beans.put("guestRolledBackListener", new GuestOutcomeListener(GUEST_ROLLED_BACK));
     beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(guests, HOST));
+    beans.put("batchFinishedListener", new BatchFinishedListener());
     configuration.setBeans(beans);
     configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
     ProcessEngine built = configuration.buildProcessEngine();

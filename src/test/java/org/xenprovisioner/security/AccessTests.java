@@ -45,10 +45,33 @@ class AccessTests extends RealAppTest {
   }
 
   @Test
+  void aBrowserWithoutALoginIsSentFromTheAuditPageToTasklistsLoginWithTheWayBackAndEverythingElseGets401() throws Exception {
+    String tasklist = "/camunda/app/tasklist/" + engine.getName() + "/?xp-return=";
+    HttpResponse<String> page = asBrowser("/audit/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    assertThat(page.statusCode()).isEqualTo(302);
+    assertThat(page.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
+        .endsWith(tasklist + "%2Faudit%2F"));
+    assertThat(asBrowser("/audit/index.html", "text/html").headers().firstValue("Location")).hasValueSatisfying(location ->
+        assertThat(location).endsWith(tasklist + "%2Faudit%2Findex.html"));
+
+    // the API is no page, and scripts and curl ask for anything: they get the Basic challenge
+    for (String[] request : new String[][] {{"/api/batches", "text/html"}, {"/audit/", "*/*"}, {"/audit/audit.js", "*/*"},
+        {"/engine-rest/task", "text/html"}}) {
+      HttpResponse<String> refused = asBrowser(request[0], request[1]);
+      assertThat(refused.statusCode()).as("GET %s, Accept %s", request[0], request[1]).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"xen-provisioner\"");
+    }
+    assertThat(status("POST", "/audit/", null, "x")).isEqualTo(401);
+  }
+
+  @Test
   void loginPagesAndTheirAssetsStayPublic() {
     assertThat(status("GET", "/camunda/app/tasklist/" + engine.getName() + "/", null, null)).isEqualTo(200);
     assertThat(status("GET", "/camunda/app/cockpit/" + engine.getName() + "/", null, null)).isEqualTo(200);
     assertThat(status("GET", "/camunda/lib/deps.js", null, null)).isEqualTo(200);
+    // Tasklist's configuration is ours (it loads the script that leads back to the audit page after the login)
+    assertThat(body("GET", "/camunda/app/tasklist/scripts/config.js", null, null)).contains("scripts/xen-provisioner-return");
+    assertThat(status("GET", "/camunda/app/tasklist/scripts/xen-provisioner-return.js", null, null)).isEqualTo(200);
   }
 
   @Test
@@ -88,6 +111,11 @@ class AccessTests extends RealAppTest {
         "{\"variables\":{\"approved\":{\"value\":true}}}");
     assertThat(selfApproval).contains("four eyes");
     assertThat(engine.getTaskService().createTaskQuery().taskId(taskId).count()).as("the task is still open").isEqualTo(1);
+  }
+
+  private HttpResponse<String> asBrowser(String path, String accept) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).header("Accept", accept).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private int status(String method, String path, String user, String body) {

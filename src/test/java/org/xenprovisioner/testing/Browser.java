@@ -76,6 +76,11 @@ public final class Browser {
   public static void logInToTasklist(ChromeDriver browser, WebDriverWait wait, int port, String engineName, String user,
                               String password) {
     browser.get("http://localhost:" + port + "/camunda/app/tasklist/" + engineName + "/");
+    signIn(browser, wait, user, password);
+  }
+
+  /** Fills in and sends the webapps' sign-in form on the page the browser shows. */
+  public static void signIn(ChromeDriver browser, WebDriverWait wait, String user, String password) {
     WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(
         By.cssSelector("form[name='signinForm'] input[type='text']")));
     name.sendKeys(user);

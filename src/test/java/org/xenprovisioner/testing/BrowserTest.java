@@ -42,4 +42,9 @@ public abstract class BrowserTest extends RealAppTest {
   protected void logIn(ChromeDriver browser, WebDriverWait wait, String user) {
     Browser.logInToTasklist(browser, wait, port, engine.getName(), user, user + "-secret");
   }
+
+  /** Signs in as one of the test users on the webapps' sign-in form the browser shows now. */
+  protected void signIn(ChromeDriver browser, WebDriverWait wait, String user) {
+    Browser.signIn(browser, wait, user, user + "-secret");
+  }
 }

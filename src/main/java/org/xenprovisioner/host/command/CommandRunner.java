@@ -38,7 +38,10 @@ public class CommandRunner {
     return result;
   }
 
-  /** Runs the command and returns whatever it exited with; throws only when it cannot start or times out. */
+  /**
+   * Runs the command and returns whatever it exited with; throws only when it cannot start or times
+   * out, or when the calling thread is interrupted ({@link CommandInterruptedException}).
+   */
   public CommandResult runAllowingFailure(Command command) {
     LOG.debug("running {}", command);
     Process process;
@@ -60,9 +63,10 @@ public class CommandRunner {
       }
       return new CommandResult(process.exitValue(), stdout.get(), stderr.get());
     } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new CommandFailedException(CommandFailedException.Kind.TIMED_OUT, command, -1, "", "interrupted", e);
+      throw new CommandInterruptedException(command, e);
     } catch (IOException | ExecutionException e) {
       process.destroyForcibly();
       throw new CommandFailedException(CommandFailedException.Kind.FAILED, command, -1, "", e.getMessage(), e);

@@ -7,47 +7,43 @@ import freemarker.template.TemplateExceptionHandler;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
+import org.xenprovisioner.config.StartRefusedException;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.host.image.Ownership;
 import org.xenprovisioner.intake.Guest;
 
 /**
- * Renders the operator's FreeMarker templates under {@code provisioner.template-dir}. Every
- * template is rendered once at start with a sample guest, so a template that names an unknown
- * variable stops the application instead of leaving a blank in a guest file.
+ * Renders the FreeMarker templates: the operator's under {@code provisioner.template-dir}, or the
+ * ones built into the application ({@link TemplateSource}). Every template is rendered once at
+ * start with a sample guest, so a template that names an unknown variable stops the application
+ * instead of leaving a blank in a guest file.
  */
 @Component
 public class TemplateRenderer {
 
-  static final String SUFFIX = ".ftl";
+  static final String SUFFIX = TemplateSource.SUFFIX;
   static final String DOMAIN_CONFIG = "xen/domain.cfg" + SUFFIX;
   static final String AUTO = "auto";
   static final String CLOUD_INIT = "cloud-init";
   static final List<String> FAMILIES = List.of("rhel", "debian", CLOUD_INIT);
 
   private final Configuration freemarker;
-  private final Path templateDir;
+  private final TemplateSource templates;
   private final String family;
   private final String bridge;
 
   public TemplateRenderer(ProvisionerProperties properties) {
-    this.templateDir = properties.templateDir().toAbsolutePath().normalize();
+    this.templates = TemplateSource.of(properties.templateDir());
     this.family = properties.guestFamily();
     this.bridge = properties.defaults().bridge();
     this.freemarker = new Configuration(Configuration.VERSION_2_3_34);
-    try {
-      freemarker.setDirectoryForTemplateLoading(templateDir.toFile());
-    } catch (IOException e) {
-      throw new IllegalStateException("provisioner.template-dir: cannot read templates from " + templateDir + ": " + e.getMessage(), e);
-    }
+    freemarker.setTemplateLoader(templates.loader());
     freemarker.setDefaultEncoding("UTF-8");
     freemarker.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
     freemarker.setLogTemplateExceptions(false);
@@ -140,16 +136,7 @@ public class TemplateRenderer {
   }
 
   private List<String> guestTemplates(String family) {
-    Path familyDir = templateDir.resolve(family);
-    try (Stream<Path> files = Files.walk(familyDir)) {
-      return files.filter(Files::isRegularFile)
-          .filter(file -> file.getFileName().toString().endsWith(SUFFIX))
-          .map(file -> templateDir.relativize(file).toString())
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list templates in " + familyDir, e);
-    }
+    return templates.templates(family);
   }
 
   private String render(String name, Map<String, Object> model) {
@@ -159,9 +146,9 @@ public class TemplateRenderer {
       template.process(model, out);
       return out.toString();
     } catch (IOException e) {
-      throw new HostOperationException("cannot read template " + templateDir.resolve(name) + ": " + e.getMessage(), e);
+      throw new HostOperationException("cannot read template " + templates.describe(name) + ": " + e.getMessage(), e);
     } catch (TemplateException e) {
-      throw new HostOperationException("template " + templateDir.resolve(name) + " cannot be rendered: "
+      throw new HostOperationException("template " + templates.describe(name) + " cannot be rendered: "
           + e.getMessageWithoutStackTop(), e);
     }
   }
@@ -170,12 +157,11 @@ public class TemplateRenderer {
   private void checkAll() {
     List<String> families = AUTO.equals(family) ? FAMILIES : List.of(family);
     for (String checked : families) {
-      Path familyDir = templateDir.resolve(checked);
-      if (!Files.isDirectory(familyDir)) {
-        throw new IllegalStateException("provisioner.template-dir: no templates for guest family '" + checked + "' in " + familyDir);
+      if (!templates.hasFolder(checked)) {
+        throw refused("no templates for guest family '" + checked + "' in " + templates.describe());
       }
       if (guestTemplates(checked).isEmpty()) {
-        throw new IllegalStateException("provisioner.template-dir: " + familyDir + " holds no *" + SUFFIX + " templates");
+        throw refused("the folder " + checked + " of " + templates.describe() + " holds no *" + SUFFIX + " templates");
       }
     }
     for (String gateway : new String[] {"192.0.2.1", null}) {
@@ -187,8 +173,14 @@ public class TemplateRenderer {
         }
         domainConfig(sample, Path.of("/srv/xen/template-check.img"), owner);
       } catch (HostOperationException | UncheckedIOException e) {
-        throw new IllegalStateException("provisioner.template-dir: " + e.getMessage(), e);
+        throw refused(e.getMessage());
       }
     }
+  }
+
+  private static StartRefusedException refused(String reason) {
+    return new StartRefusedException("provisioner.template-dir: " + reason,
+        "Fix the template named above (the variables a template may use are listed in the README), or point "
+            + "provisioner.template-dir at a directory with a complete set of templates.");
   }
 }

@@ -111,6 +111,33 @@ class CommandRunnerTests {
   }
 
   @Test
+  void killsTheCommandOfAnInterruptedThreadAndReportsNoHostFault(@TempDir Path dir) throws Exception {
+    Path pidFile = dir.resolve("child.pid");
+    Command command = Command.of(Duration.ofSeconds(60), "/bin/sh", "-c", "sleep 30 & echo $! > '" + pidFile + "'; wait");
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread step = new Thread(() -> {
+      try {
+        runner.run(command);
+      } catch (RuntimeException e) {
+        thrown.set(e);
+      }
+    });
+
+    step.start();
+    while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+      Thread.sleep(20);
+    }
+    step.interrupt();
+    step.join(5000);
+
+    // the application is stopping: the step must run again after the restart, not roll its guest back
+    assertThat(thrown.get()).isInstanceOf(CommandInterruptedException.class).isNotInstanceOf(HostOperationException.class)
+        .hasMessageContaining("sleep 30");
+    long childPid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(waitUntilGone(childPid, Duration.ofSeconds(3))).as("sleep child %d still alive", childPid).isTrue();
+  }
+
+  @Test
   void readsLargeStdoutAndStderrTogetherWithoutDeadlock() {
     Command command = Command.of(Duration.ofSeconds(30), "/bin/sh", "-c",
         "head -c 2000000 /dev/zero; head -c 2000000 /dev/zero >&2");

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xenprovisioner.config.StartRefusedException;
 import org.yaml.snakeyaml.Yaml;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.testing.TestSettings;
@@ -141,6 +142,44 @@ class TemplateRendererTests {
     copyTree(TEMPLATES, dir);
 
     assertThat(new TemplateRenderer(TestSettings.nowhere().templates(dir).family("debian").bridge("xenbr7").build()).guestFiles(WITH_GATEWAY, IMAGE, OWNER)).hasSize(5);
+  }
+
+  @Test
+  void rendersTheTemplatesBuiltIntoTheApplicationWhenNoDirectoryIsSet() {
+    TemplateRenderer builtIn = new TemplateRenderer(TestSettings.nowhere().templates(null).family("auto").bridge("xenbr7").build());
+    TemplateRenderer shipped = new TemplateRenderer(TestSettings.nowhere().templates(TEMPLATES).family("auto").bridge("xenbr7").build());
+
+    for (String family : List.of("rhel", "debian")) {
+      assertThat(builtIn.guestFiles(WITH_GATEWAY, IMAGE, OWNER, family)).as(family).isEqualTo(shipped.guestFiles(WITH_GATEWAY, IMAGE, OWNER, family));
+    }
+    assertThat(builtIn.domainConfig(WITH_GATEWAY, IMAGE, OWNER)).isEqualTo(shipped.domainConfig(WITH_GATEWAY, IMAGE, OWNER));
+  }
+
+  @Test
+  void refusesAMissingTemplateDirectoryNamingTheSettingAndTheDirectory(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-templates");
+
+    assertThatThrownBy(() -> new TemplateRenderer(TestSettings.nowhere().templates(missing).family("rhel").build()))
+        .isInstanceOf(StartRefusedException.class)
+        .hasMessage("provisioner.template-dir: " + missing + " is not a readable directory");
+  }
+
+  @Test
+  void refusesADirectoryWithoutTheFamilysTemplatesBeforeAnyGuestRuns(@TempDir Path dir) throws IOException {
+    copyTree(TEMPLATES, dir);
+    deleteTree(dir.resolve("debian"));
+
+    assertThatThrownBy(() -> new TemplateRenderer(TestSettings.nowhere().templates(dir).family("debian").build()))
+        .isInstanceOf(StartRefusedException.class)
+        .hasMessage("provisioner.template-dir: no templates for guest family 'debian' in " + dir);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
   }
 
   static void copyTree(Path from, Path to) throws IOException {

@@ -1,0 +1,161 @@
+package org.xenprovisioner.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.management.JobDefinition;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.xenprovisioner.batch.BatchHistory;
+import org.xenprovisioner.batch.BatchSummary;
+import org.xenprovisioner.process.BatchProcess;
+import org.xenprovisioner.testing.Browser;
+import org.xenprovisioner.testing.RealHost;
+
+/**
+ * The demo's promise "watch it run in Cockpit", in a real headless chromium at 1366x768: the demo
+ * profile (its data in a temp directory), the approver opens the demo batch in Cockpit, approves it,
+ * and Cockpit shows the batch's group of guests, the guests at their step (the guest process's
+ * page) and a guest's copy progress (its instance's page). How long a batch runs
+ * depends on the disk, so the test pins the moment instead of racing it: it holds the guests before
+ * "Attach and mount image" (that step's jobs suspended, as an operator can in Cockpit) and lets them
+ * go on once Cockpit has shown them. Screenshots land in target/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("demo")
+class DemoInCockpitBrowserTests {
+
+  /** The step the guests are held before while Cockpit shows them. */
+  private static final String HELD_AT = "Task_MountImage";
+  private static Path root;
+
+  @LocalServerPort
+  private int port;
+  @Autowired
+  private ProcessEngine engine;
+  @Autowired
+  private BatchHistory history;
+
+  @BeforeAll
+  static void requireBrowserAndRoot() {
+    Browser.assumeUsable();
+    RealHost.assumeLoopDevicesUsable();
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    RealHost.cleanUp(root);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws IOException {
+    root = Files.createTempDirectory("xenprov-demo-cockpit-");
+    registry.add("provisioner.base-image", () -> root.resolve("base/demo-base.img").toString());
+    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.toString());
+    registry.add("provisioner.demo.base-data", () -> "64MB");
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:demo-cockpit-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+  }
+
+  @Test
+  void approvedDemoBatchRunsVisiblyInCockpit() throws Exception {
+    String approver = Files.readAllLines(root.resolve(DemoSetup.USERS_FILE)).stream()
+        .filter(line -> line.startsWith("approver:")).findFirst().orElseThrow();
+    BatchSummary demo = history.list().get(0);
+    String instance = engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey(demo.id())
+        .singleResult().getId();
+    ChromeDriver browser = Browser.start(Files.createDirectories(root.resolve("chromium")));
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+      Browser.resizeViewport(browser, 1366, 768);
+      String cockpit = "http://localhost:" + port + "/camunda/app/cockpit/" + engine.getName();
+      browser.get(cockpit + "/#/process-instance/" + instance + "/runtime");
+      Browser.signIn(browser, wait, "approver", approver.substring(approver.indexOf(':') + 1));
+      wait.until(ExpectedConditions.presenceOfElementLocated(overlay("approve-batch")));
+
+      ManagementService management = engine.getManagementService();
+      List<String> mountJobs = management.createJobDefinitionQuery().activityIdIn(HELD_AT).list().stream()
+          .map(JobDefinition::getId).toList();
+      mountJobs.forEach(management::suspendJobDefinitionById);
+      Instant approvedAt = Instant.now();
+      assertThat(approve(demo.id(), approver).statusCode()).isEqualTo(200);
+      wait.until(driver -> management.createJobQuery().activityId(HELD_AT).count() == 3);
+      // the batch: its one group of guests running
+      browser.navigate().refresh();
+      WebElement groups = wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(BatchProcess.CALL_ACTIVITY_GROUPS)));
+      assertThat(groups.getText()).isEqualTo("1");
+      assertThat(history.list().get(0).state().name()).isEqualTo("RUNNING");
+      Browser.screenshot(browser, "demo-cockpit-batch");
+
+      // the guests' process: the three guests at the step they are at
+      List<ProcessInstance> guests = engine.getRuntimeService().createProcessInstanceQuery()
+          .processDefinitionKey(BatchProcess.GUEST_PROCESS_KEY).list();
+      assertThat(guests).hasSize(3);
+      browser.get(cockpit + "/#/process-definition/" + guests.get(0).getProcessDefinitionId() + "/runtime");
+      WebElement held = wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(HELD_AT)));
+      wait.until(ExpectedConditions.textToBePresentInElement(held, "3"));
+      Browser.screenshot(browser, "demo-cockpit-running");
+
+      // one guest: its step, and its copy's progress among its variables
+      browser.get(cockpit + "/#/process-instance/" + guests.get(0).getId() + "/runtime");
+      assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(HELD_AT))).getText()).isEqualTo("1");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[cam-tabs] table, .ctn-tabbed-content"),
+          "copyProgress"));
+      Browser.screenshot(browser, "demo-cockpit-guest");
+      // the jobs made while their definition was suspended were made suspended: let them go too
+      mountJobs.forEach(definition -> management.activateJobDefinitionById(definition, true));
+
+      while (!history.list().get(0).state().name().startsWith("COMPLETED")) {
+        assertThat(Duration.between(approvedAt, Instant.now())).isLessThan(Duration.ofMinutes(3));
+        Thread.sleep(500);
+      }
+      assertThat(history.list().get(0).state().name()).isEqualTo("COMPLETED");
+    } catch (Exception | AssertionError e) {
+      Browser.screenshot(browser, "demo-cockpit-failure");
+      throw e;
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** The count of running instances Cockpit draws on an activity. */
+  private static By overlay(String activity) {
+    return By.cssSelector(".djs-overlays[data-container-id='" + activity + "'] .badge.instance-count");
+  }
+
+  private HttpResponse<String> approve(String batch, String credentials) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/batches/" + batch + "/approval"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"approved\": true}")).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
