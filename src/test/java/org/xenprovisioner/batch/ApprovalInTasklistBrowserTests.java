@@ -11,6 +11,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.xenprovisioner.cluster.ThisDom0;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.Browser;
 import org.xenprovisioner.testing.BrowserTest;
@@ -25,6 +27,9 @@ import org.xenprovisioner.testing.RealHost;
  * land in target/screenshots.
  */
 class ApprovalInTasklistBrowserTests extends BrowserTest {
+
+  @Autowired
+  private ThisDom0 dom0;
 
   private static final String COMPLETE = "button.btn-primary[ng-click='complete()']";
 
@@ -49,10 +54,11 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".fjs-table")));
       wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".fjs-table-body .fjs-table-tr"), 3));
       List<String> headers = table.findElements(By.cssSelector(".fjs-table-th")).stream().map(WebElement::getText).toList();
-      assertThat(headers).containsExactly("Host name", "IP", "MAC", "Memory, vCPUs", "Files");
+      assertThat(headers).containsExactly("Host name", "IP", "MAC", "Memory, vCPUs", "Files, Dom0");
       List<String> shop01 = cells(table, 0);
-      assertThat(shop01).containsExactly("shop01", "192.168.70.11", "00:16:3e:70:00:11", "1024 MiB, 2 vCPUs", "shop01.img, shop01.cfg");
-      assertThat(cells(table, 1)).contains("768 MiB, 1 vCPU", "shop02.img, shop02.cfg");
+      assertThat(shop01).containsExactly("shop01", "192.168.70.11", "00:16:3e:70:00:11", "1024 MiB, 2 vCPUs",
+          "shop01.img, shop01.cfg on " + dom0.name());
+      assertThat(cells(table, 1)).contains("768 MiB, 1 vCPU", "shop02.img, shop02.cfg on " + dom0.name());
       // batch name and submitter are shown in read-only fields, never as Markdown: a name cannot fake text
       List<String> shown = browser.findElements(By.cssSelector(".fjs-container input:disabled")).stream()
           .map(input -> input.getDomProperty("value")).toList();

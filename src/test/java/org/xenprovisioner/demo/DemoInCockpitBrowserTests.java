@@ -37,6 +37,7 @@ import org.xenprovisioner.batch.BatchSummary;
 import org.xenprovisioner.process.BatchProcess;
 import org.xenprovisioner.testing.Browser;
 import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestApp;
 
 /**
  * The demo's promise "watch it run in Cockpit", in a real headless chromium at 1366x768: the demo
@@ -76,14 +77,7 @@ class DemoInCockpitBrowserTests {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws IOException {
     root = Files.createTempDirectory("xenprov-demo-cockpit-");
-    registry.add("provisioner.base-image", () -> root.resolve("base/demo-base.img").toString());
-    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
-    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
-    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
-    registry.add("provisioner.data-dir", () -> root.toString());
-    registry.add("provisioner.demo.base-data", () -> "64MB");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:demo-cockpit-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+    TestApp.registerDemo(registry, root, "64MB");
   }
 
   @Test

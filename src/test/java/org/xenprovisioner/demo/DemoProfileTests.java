@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.batch.BatchHistory;
 import org.xenprovisioner.batch.BatchSummary;
 import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestApp;
 
 /** The demo profile as a newcomer starts it, with ./data/demo moved to a temp directory. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -67,14 +68,7 @@ class DemoProfileTests {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) throws IOException {
     root = Files.createTempDirectory("xenprov-demo-");
-    registry.add("provisioner.base-image", () -> root.resolve("base/demo-base.img").toString());
-    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
-    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
-    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
-    registry.add("provisioner.data-dir", () -> root.toString());
-    registry.add("provisioner.demo.base-data", () -> BASE_DATA + "B");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:demo-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+    TestApp.registerDemo(registry, root, BASE_DATA + "B");
     registry.add("camunda.bpm.job-execution.enabled", () -> "false");
   }
 

@@ -32,6 +32,21 @@ public final class TestApp {
   }
 
   /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
+  /**
+   * The demo profile on a root of its own: the demo's base image of {@code baseData} built there,
+   * its data (users file, admin password) in the root itself, an in-memory database.
+   */
+  public static void registerDemo(DynamicPropertyRegistry registry, Path root, String baseData) {
+    registry.add("provisioner.base-image", () -> root.resolve("base/demo-base.img").toString());
+    registry.add("provisioner.image-dir", () -> root.resolve("images").toString());
+    registry.add("provisioner.xen-config-dir", () -> root.resolve("xen").toString());
+    registry.add("provisioner.mount-dir", () -> root.resolve("mnt").toString());
+    registry.add("provisioner.data-dir", () -> root.toString());
+    registry.add("provisioner.demo.base-data", () -> baseData);
+    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:demo-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
+  }
+
   public static void register(DynamicPropertyRegistry registry, Supplier<Path> root) {
     registry.add("provisioner.base-image", () -> root.get().resolve("base/base.img").toString());
     registry.add("provisioner.image-dir", () -> root.get().resolve("images").toString());
