@@ -33,11 +33,13 @@ class BatchController {
 
   private final BatchService batches;
   private final BatchHistory history;
+  private final BatchPlan plans;
   private final int maxBodyBytes;
 
-  BatchController(BatchService batches, BatchHistory history, ProvisionerProperties properties) {
+  BatchController(BatchService batches, BatchHistory history, BatchPlan plans, ProvisionerProperties properties) {
     this.batches = batches;
     this.history = history;
+    this.plans = plans;
     this.maxBodyBytes = properties.maxBodyBytes();
   }
 
@@ -73,6 +75,13 @@ class BatchController {
   @GetMapping("/{id}")
   ResponseEntity<BatchDetail> detail(@PathVariable String id) {
     return ResponseEntity.ok(found(id));
+  }
+
+  /** Per guest the files its steps will write and remove, rendered as the steps render them (see {@link BatchPlan}). */
+  @GetMapping("/{id}/plan")
+  ResponseEntity<List<BatchPlan.GuestPlan>> plan(@PathVariable String id) {
+    BatchState state = found(id).summary().state();
+    return ResponseEntity.ok(plans.of(id, state).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id)));
   }
 
   @GetMapping(value = "/{id}/audit.csv", produces = "text/csv")
