@@ -13,9 +13,10 @@ public record BatchDetail(@JsonUnwrapped BatchSummary summary, Date finishedAt, 
 
   /**
    * One row of the list and what became of it; {@code steps} and {@code undone} (the compensation
-   * handlers that ran) extend the contract with the audit's timings.
+   * handlers that ran) extend the contract with the audit's timings, {@code macAssigned} says the row
+   * left the MAC empty and the product assigned {@code mac}.
    */
-  public record GuestStatus(int line, String hostname, String ip, String mac, String dom0, String state, String image,
+  public record GuestStatus(int line, String hostname, String ip, String mac, boolean macAssigned, String dom0, String state, String image,
                             String domainConfig, String error, List<Activity> steps, List<Activity> undone) {
   }
 

@@ -97,7 +97,8 @@ public class BatchHistory {
       Optional<GuestPaths> paths = dom0s.layoutOf(submitted.dom0()).map(layout -> layout.pathsOf(guest.hostname()));
       GuestActivities.Ran guestRan = run == null ? GuestActivities.Ran.NOTHING
           : ran.getOrDefault(run.instance().getId(), GuestActivities.Ran.NOTHING);
-      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.dom0(),
+      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),
+          submitted.dom0(),
           state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
           run == null ? null : text(run.variables().get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
     }

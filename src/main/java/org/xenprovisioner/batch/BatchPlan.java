@@ -38,7 +38,7 @@ class BatchPlan {
    * @param files null when this node cannot render them truthfully (see note)
    * @param note why there are no files, or what the files are
    */
-  record GuestPlan(String hostname, String dom0, String mac, List<GuestFile> files,
+  record GuestPlan(String hostname, String dom0, String mac, boolean macAssigned, List<GuestFile> files,
                    @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
   }
 
@@ -55,14 +55,16 @@ class BatchPlan {
     List<GuestPlan> plans = new ArrayList<>();
     for (SubmittedGuest submitted : guests) {
       if (!dom0s.own().equals(submitted.dom0())) {
-        plans.add(new GuestPlan(submitted.guest().hostname(), submitted.dom0(), submitted.guest().mac(), null,
+        plans.add(new GuestPlan(submitted.guest().hostname(), submitted.dom0(), submitted.guest().mac(),
+            submitted.macAssigned(), null,
             "rendered by " + submitted.dom0() + "'s node only: the guest is made from that Dom0's base image and "
                 + "templates, which this node (" + dom0s.own() + ") cannot read; ask that node for the plan"));
         continue;
       }
       GuestPlanner.Plan plan = rendered.next();
       String note = plan.problem() != null ? "cannot be rendered, and the guest would fail so: " + plan.problem() : pastNote;
-      plans.add(new GuestPlan(plan.hostname(), submitted.dom0(), submitted.guest().mac(), plan.files(), note));
+      plans.add(new GuestPlan(plan.hostname(), submitted.dom0(), submitted.guest().mac(), submitted.macAssigned(),
+          plan.files(), note));
     }
     return Optional.of(plans);
   }

@@ -42,17 +42,19 @@ public class BatchService {
   private final IdentityService identity;
   private final GuestPlacement placement;
   private final GuestClaims claims;
+  private final MacAssignment macs;
   private final BatchLedger ledger;
   private final Dom0s dom0s;
   private final VmListParser parser;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestPlacement placement,
-               GuestClaims claims, BatchLedger ledger, Dom0s dom0s, ProvisionerProperties properties) {
+               GuestClaims claims, MacAssignment macs, BatchLedger ledger, Dom0s dom0s, ProvisionerProperties properties) {
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
     this.placement = placement;
     this.claims = claims;
+    this.macs = macs;
     this.ledger = ledger;
     this.dom0s = dom0s;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
@@ -67,8 +69,9 @@ public class BatchService {
   public BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
     String batchName = checkName(name);
     VmList list = parser.parse(csv);
-    List<GuestPlacement.Placed> placed = placement.place(list);
+    List<GuestPlacement.Placed> located = placement.place(list);
     ledger.lockSubmissions();
+    List<GuestPlacement.Placed> placed = macs.assign(located);
     List<VmListError> conflicts = claims.conflicts(placed);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);
@@ -96,7 +99,7 @@ public class BatchService {
     List<SubmittedGuest> guests = new ArrayList<>();
     for (int index = 0; index < placed.size(); index++) {
       GuestPlacement.Placed guest = placed.get(index);
-      guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint()));
+      guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint(), guest.macAssigned()));
     }
     ledger.record(new LedgerBatch(id, instance.getId(), shownName, user, submittedAt.toInstant(), dom0s.own()), guests);
     BatchEvents.submitted(id, shownName, user, guests.size());

@@ -27,7 +27,7 @@ public class BatchLedger implements SubmittedGuests {
   private static final int CHUNK = 500;
   private static final String BATCH_COLUMNS = "ID_, PROC_INST_ID_, NAME_, SUBMITTED_BY_, SUBMITTED_AT_, ACCEPTED_ON_";
   private static final String GUEST_COLUMNS = "BATCH_ID_, INDEX_, LINE_, HOSTNAME_, IP_, MAC_, NETMASK_, GATEWAY_, MEMORY_, "
-      + "VCPUS_, DOM0_, BASE_IMAGE_FINGERPRINT_";
+      + "VCPUS_, DOM0_, BASE_IMAGE_FINGERPRINT_, MAC_ASSIGNED_";
   private static final String GUEST_OF_INSTANCE = "SELECT g." + GUEST_COLUMNS.replace(", ", ", g.")
       + " FROM XP_GUEST g JOIN XP_BATCH b ON b.ID_ = g.BATCH_ID_ WHERE b.PROC_INST_ID_ ";
 
@@ -52,18 +52,19 @@ public class BatchLedger implements SubmittedGuests {
     for (int i = 0; i < guests.size(); i++) {
       SubmittedGuest submitted = guests.get(i);
       Guest guest = submitted.guest();
-      if (submitted.index() != i || guest.dom0() == null) {
-        throw new IllegalArgumentException("guest " + guest.hostname() + " is not at its place or names no Dom0");
+      if (submitted.index() != i || guest.dom0() == null || guest.mac() == null) {
+        throw new IllegalArgumentException("guest " + guest.hostname() + " is not at its place, names no Dom0 or has no MAC");
       }
       rows[i] = new MapSqlParameterSource().addValue("batch", batch.id()).addValue("index", i)
           .addValue("line", guest.line()).addValue("hostname", guest.hostname()).addValue("ip", guest.ip())
           .addValue("mac", guest.mac()).addValue("netmask", guest.netmask())
           .addValue("gateway", guest.hasGateway() ? guest.gateway() : null)
           .addValue("memory", guest.memory()).addValue("vcpus", guest.vcpus())
-          .addValue("dom0", guest.dom0()).addValue("fingerprint", submitted.baseImageFingerprint());
+          .addValue("dom0", guest.dom0()).addValue("fingerprint", submitted.baseImageFingerprint())
+          .addValue("macAssigned", submitted.macAssigned());
     }
     jdbc.batchUpdate("INSERT INTO XP_GUEST (" + GUEST_COLUMNS + ") VALUES (:batch, :index, :line, :hostname, :ip, :mac, "
-        + ":netmask, :gateway, :memory, :vcpus, :dom0, :fingerprint)", rows);
+        + ":netmask, :gateway, :memory, :vcpus, :dom0, :fingerprint, :macAssigned)", rows);
   }
 
   public Optional<LedgerBatch> batch(String id) {
@@ -128,6 +129,7 @@ public class BatchLedger implements SubmittedGuests {
     Guest guest = new Guest(row.getInt("LINE_"), row.getString("HOSTNAME_"), row.getString("IP_"), row.getString("MAC_"),
         row.getString("NETMASK_"), row.getString("GATEWAY_"), row.getInt("MEMORY_"), row.getInt("VCPUS_"),
         row.getString("DOM0_"));
-    return new SubmittedGuest(row.getString("BATCH_ID_"), row.getInt("INDEX_"), guest, row.getString("BASE_IMAGE_FINGERPRINT_"));
+    return new SubmittedGuest(row.getString("BATCH_ID_"), row.getInt("INDEX_"), guest, row.getString("BASE_IMAGE_FINGERPRINT_"),
+        row.getBoolean("MAC_ASSIGNED_"));
   }
 }
