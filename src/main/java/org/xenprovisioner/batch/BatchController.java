@@ -93,6 +93,13 @@ class BatchController {
         .body(AuditCsv.of(batch));
   }
 
+  /** A new batch of the finished batch's rolled-back guests, awaiting approval as any other (operators). */
+  @PostMapping("/{id}/retry")
+  ResponseEntity<BatchSubmitted> retry(@PathVariable String id, @RequestParam(required = false) String name,
+                                       Authentication caller) {
+    return ResponseEntity.status(HttpStatus.CREATED).body(batches.retry(id, name, caller.getName(), groups(caller)));
+  }
+
   @PostMapping("/{id}/approval")
   ResponseEntity<BatchDetail> decide(@PathVariable String id, @RequestBody(required = false) ApprovalRequest request,
                                      Authentication caller) {

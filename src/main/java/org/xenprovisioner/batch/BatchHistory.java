@@ -107,7 +107,7 @@ public class BatchHistory {
             approved, text(decision.get(VAR_COMMENT)))
         : null;
     return Optional.of(new BatchDetail(summary(batch, instance, decision, guests.size(), outcome),
-        instance == null ? null : instance.getEndTime(), approval, guests));
+        instance == null ? null : instance.getEndTime(), approval, guests, ledger.retriesOf(batch.id())));
   }
 
   /** One guest's process instance and its variables. */
@@ -155,7 +155,7 @@ public class BatchHistory {
                                       int guests, int[] outcome) {
     return new BatchSummary(batch.id(), batch.name(), state(instance, variables.get(VAR_APPROVED), outcome[1]),
         batch.submittedBy(), Date.from(batch.submittedAt()), text(variables.get(VAR_APPROVED_BY)), guests,
-        outcome[0], outcome[1]);
+        outcome[0], outcome[1], batch.retryOf());
   }
 
   static BatchState state(HistoricProcessInstance instance, Object approved, int rolledBack) {

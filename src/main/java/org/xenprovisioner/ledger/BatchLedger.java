@@ -25,7 +25,7 @@ public class BatchLedger implements SubmittedGuests {
 
   /** IN lists stay below what every database takes in one statement. */
   private static final int CHUNK = 500;
-  private static final String BATCH_COLUMNS = "ID_, PROC_INST_ID_, NAME_, SUBMITTED_BY_, SUBMITTED_AT_, ACCEPTED_ON_";
+  private static final String BATCH_COLUMNS = "ID_, PROC_INST_ID_, NAME_, SUBMITTED_BY_, SUBMITTED_AT_, ACCEPTED_ON_, RETRY_OF_";
   private static final String GUEST_COLUMNS = "BATCH_ID_, INDEX_, LINE_, HOSTNAME_, IP_, MAC_, NETMASK_, GATEWAY_, MEMORY_, "
       + "VCPUS_, DOM0_, BASE_IMAGE_FINGERPRINT_, MAC_ASSIGNED_";
   private static final String GUEST_OF_INSTANCE = "SELECT g." + GUEST_COLUMNS.replace(", ", ", g.")
@@ -44,10 +44,11 @@ public class BatchLedger implements SubmittedGuests {
 
   /** Records the batch and its guests, in list order; every guest names its Dom0. */
   public void record(LedgerBatch batch, List<SubmittedGuest> guests) {
-    jdbc.update("INSERT INTO XP_BATCH (" + BATCH_COLUMNS + ") VALUES (:id, :pid, :name, :by, :at, :acceptedOn)",
+    jdbc.update("INSERT INTO XP_BATCH (" + BATCH_COLUMNS + ") VALUES (:id, :pid, :name, :by, :at, :acceptedOn, :retryOf)",
         new MapSqlParameterSource().addValue("id", batch.id()).addValue("pid", batch.processInstanceId())
             .addValue("name", batch.name()).addValue("by", batch.submittedBy())
-            .addValue("at", Timestamp.from(batch.submittedAt())).addValue("acceptedOn", batch.acceptedOn()));
+            .addValue("at", Timestamp.from(batch.submittedAt())).addValue("acceptedOn", batch.acceptedOn())
+            .addValue("retryOf", batch.retryOf()));
     SqlParameterSource[] rows = new SqlParameterSource[guests.size()];
     for (int i = 0; i < guests.size(); i++) {
       SubmittedGuest submitted = guests.get(i);
@@ -75,6 +76,12 @@ public class BatchLedger implements SubmittedGuests {
   /** Every batch, newest first. */
   public List<LedgerBatch> batches() {
     return jdbc.query("SELECT " + BATCH_COLUMNS + " FROM XP_BATCH ORDER BY SUBMITTED_AT_ DESC, ID_ DESC", BatchLedger::batch);
+  }
+
+  /** The batches made to retry the given one, oldest first. */
+  public List<String> retriesOf(String batchId) {
+    return jdbc.queryForList("SELECT ID_ FROM XP_BATCH WHERE RETRY_OF_ = :id ORDER BY SUBMITTED_AT_, ID_", Map.of("id", batchId),
+        String.class);
   }
 
   /** Guests per batch id. */
@@ -122,7 +129,8 @@ public class BatchLedger implements SubmittedGuests {
 
   private static LedgerBatch batch(ResultSet row, int n) throws SQLException {
     return new LedgerBatch(row.getString("ID_"), row.getString("PROC_INST_ID_"), row.getString("NAME_"),
-        row.getString("SUBMITTED_BY_"), row.getTimestamp("SUBMITTED_AT_").toInstant(), row.getString("ACCEPTED_ON_"));
+        row.getString("SUBMITTED_BY_"), row.getTimestamp("SUBMITTED_AT_").toInstant(), row.getString("ACCEPTED_ON_"),
+        row.getString("RETRY_OF_"));
   }
 
   private static SubmittedGuest submitted(ResultSet row) throws SQLException {
