@@ -136,7 +136,7 @@ public class BatchService {
     variables.put(VAR_SUBMITTED_BY, user);
     variables.put(VAR_SUBMITTED_AT, submittedAt);
     variables.put(VAR_GUEST_COUNT, list.size());
-    variables.put(VAR_GUEST_TABLE, GuestTable.of(placed));
+    variables.put(VAR_GUEST_TABLE, GuestTable.of(id, placed));
     // the engine records the caller as the instance's start user (four eyes compares with it); the API's
     // own group carries the only grant to start provision-batch (security.ProcessGuard)
     List<String> starting = new ArrayList<>(groups);

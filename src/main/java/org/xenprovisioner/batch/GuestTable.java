@@ -26,8 +26,9 @@ final class GuestTable {
   private GuestTable() {
   }
 
-  static TypedValue of(List<GuestPlacement.Placed> placed) {
-    List<Map<String, Object>> rows = placed.stream().map(place -> row(place.guest(), place.paths(), place.macAssigned())).toList();
+  static TypedValue of(String batchId, List<GuestPlacement.Placed> placed) {
+    List<Map<String, Object>> rows = placed.stream()
+        .map(place -> row(batchId, place.guest(), place.paths(), place.macAssigned())).toList();
     try {
       return SpinValues.jsonValue(JSON.writeValueAsString(rows)).create();
     } catch (JsonProcessingException e) {
@@ -35,7 +36,7 @@ final class GuestTable {
     }
   }
 
-  private static Map<String, Object> row(Guest guest, GuestPaths paths, boolean macAssigned) {
+  private static Map<String, Object> row(String batchId, Guest guest, GuestPaths paths, boolean macAssigned) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("hostname", guest.hostname());
     row.put("ip", guest.ip());
@@ -47,6 +48,8 @@ final class GuestTable {
     row.put("files", paths.image().getFileName() + ", " + paths.domainConfig().getFileName() + " on " + guest.dom0());
     row.put("image", paths.image().toString());
     row.put("domainConfig", paths.domainConfig().toString());
+    // the audit page's view of the guest's plan (batch ids and host names need no escaping in a URL)
+    row.put("plan", "/audit/#plan=" + batchId + "&guest=" + guest.hostname());
     return row;
   }
 }
