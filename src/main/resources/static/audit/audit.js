@@ -156,7 +156,8 @@ async function showPlan(id, chosen) {
   document.getElementById('plan-about').textContent = batch.state === 'AWAITING_APPROVAL'
     ? 'What each guest will get once the batch is approved: every file written (its full content) and removed, '
       + 'rendered by the code the steps write them with.'
-    : 'The batch is ' + batch.state + '. The files are rendered now, from this node\'s templates and base image.';
+    : 'The batch is ' + batch.state + '. Each guest\'s files are as its steps wrote them (recorded as they ran); '
+      + 'where its steps wrote none, its note says where the files shown come from.';
   document.getElementById('plan-batch').href = '#batch=' + encodeURIComponent(batch.id);
   const all = document.getElementById('plan-all');
   all.hidden = !chosen;

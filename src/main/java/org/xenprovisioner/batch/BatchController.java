@@ -80,8 +80,7 @@ class BatchController {
   /** Per guest the files its steps will write and remove, rendered as the steps render them (see {@link BatchPlan}). */
   @GetMapping("/{id}/plan")
   ResponseEntity<List<BatchPlan.GuestPlan>> plan(@PathVariable String id) {
-    BatchState state = found(id).summary().state();
-    return ResponseEntity.ok(plans.of(id, state).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + id)));
+    return ResponseEntity.ok(plans.of(found(id)));
   }
 
   @GetMapping(value = "/{id}/audit.csv", produces = "text/csv")

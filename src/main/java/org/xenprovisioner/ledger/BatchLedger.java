@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.intake.Guest;
 
 /**
@@ -66,6 +67,32 @@ public class BatchLedger implements SubmittedGuests {
     }
     jdbc.batchUpdate("INSERT INTO XP_GUEST (" + GUEST_COLUMNS + ") VALUES (:batch, :index, :line, :hostname, :ip, :mac, "
         + ":netmask, :gateway, :memory, :vcpus, :dom0, :fingerprint, :macAssigned)", rows);
+  }
+
+  @Override
+  public void recordWritten(SubmittedGuest guest, String where, List<GuestFile> files) {
+    Map<String, Object> key = Map.of("batch", guest.batchId(), "index", guest.index(), "where", where);
+    jdbc.update("DELETE FROM XP_GUEST_FILE WHERE BATCH_ID_ = :batch AND INDEX_ = :index AND WHERE_ = :where", key);
+    SqlParameterSource[] rows = new SqlParameterSource[files.size()];
+    for (int i = 0; i < files.size(); i++) {
+      GuestFile file = files.get(i);
+      rows[i] = new MapSqlParameterSource(key).addValue("seq", i).addValue("path", file.path()).addValue("action", file.action())
+          .addValue("content", file.content()).addValue("mode", file.mode()).addValue("renamedTo", file.renamedTo());
+    }
+    jdbc.batchUpdate("INSERT INTO XP_GUEST_FILE (BATCH_ID_, INDEX_, WHERE_, SEQ_, PATH_, ACTION_, CONTENT_, MODE_, RENAMED_TO_) "
+        + "VALUES (:batch, :index, :where, :seq, :path, :action, :content, :mode, :renamedTo)", rows);
+  }
+
+  /** What steps 4 and 6 recorded for each guest of the batch, by the guest's index: guest files first, then the Dom0's. */
+  public Map<Integer, List<GuestFile>> written(String batchId) {
+    Map<Integer, List<GuestFile>> files = new HashMap<>();
+    jdbc.query("SELECT INDEX_, WHERE_, PATH_, ACTION_, CONTENT_, MODE_, RENAMED_TO_ FROM XP_GUEST_FILE WHERE BATCH_ID_ = :batch "
+        + "ORDER BY INDEX_, CASE WHEN WHERE_ = 'guest' THEN 0 ELSE 1 END, SEQ_", Map.of("batch", batchId), row -> {
+          files.computeIfAbsent(row.getInt("INDEX_"), k -> new ArrayList<>()).add(new GuestFile(row.getString("PATH_"),
+              row.getString("WHERE_"), row.getString("ACTION_"), row.getString("CONTENT_"), row.getString("MODE_"),
+              row.getString("RENAMED_TO_")));
+        });
+    return files;
   }
 
   public Optional<LedgerBatch> batch(String id) {

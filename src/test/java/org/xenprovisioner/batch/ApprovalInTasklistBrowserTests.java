@@ -153,7 +153,9 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       browser.findElement(By.id("batch-plan")).click();
       wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "plan"));
       assertThat(browser.findElements(By.cssSelector("article.plan-guest"))).hasSize(3);
-      assertThat(browser.findElement(By.id("plan-about")).getText()).contains("COMPLETED", "rendered now");
+      assertThat(browser.findElement(By.id("plan-about")).getText()).contains("COMPLETED", "as its steps wrote them");
+      assertThat(browser.findElement(By.cssSelector("article[data-hostname='shop01'] .plan-note")).getText())
+          .isEqualTo("as its steps wrote them");
       assertThat(browser.findElement(By.cssSelector("article[data-hostname='shop02'] .plan-file[data-path='"
           + ifcfgPath + "'] pre")).getDomProperty("textContent")).contains("HWADDR=00:16:3e:70:00:12");
       Browser.screenshot(browser, "audit-plan-past-batch");

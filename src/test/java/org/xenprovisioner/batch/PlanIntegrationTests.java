@@ -22,7 +22,8 @@ import org.xenprovisioner.testing.TestImages;
  * The plan is what lands on disk: on a GPT disk whose Debian-like root (partition 2) has netplan, SSH
  * host keys and a machine id, with the family detected ({@code auto}), the plan read before approval
  * is compared, byte for byte, with every file inside the provisioned images (debugfs) and on the Dom0;
- * every file it removes is gone. Rendering the plan leaves no loop device or mount behind.
+ * every file it removes is gone; afterwards the plan is what the steps recorded as they wrote, and
+ * equal to the plan read before. Rendering the plan leaves no loop device or mount behind.
  */
 class PlanIntegrationTests extends RealAppTest {
 
@@ -105,7 +106,11 @@ class PlanIntegrationTests extends RealAppTest {
     }
 
     JsonNode after = api.get("/api/batches/" + id + "/plan", "arne").body();
-    assertThat(after.get(0).get("note").asText()).as("a past batch's plan says it is rendered now").contains("rendered now");
+    for (int guest = 0; guest < 2; guest++) {
+      assertThat(after.get(guest).get("note").asText()).isEqualTo("as its steps wrote them");
+      assertThat(after.get(guest).get("files")).as("what the steps recorded is the plan read before approval")
+          .isEqualTo(plan.body().get(guest).get("files"));
+    }
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }
