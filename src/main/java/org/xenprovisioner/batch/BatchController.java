@@ -34,12 +34,15 @@ class BatchController {
   private final BatchService batches;
   private final BatchHistory history;
   private final BatchPlan plans;
+  private final BatchRetry retries;
   private final int maxBodyBytes;
 
-  BatchController(BatchService batches, BatchHistory history, BatchPlan plans, ProvisionerProperties properties) {
+  BatchController(BatchService batches, BatchHistory history, BatchPlan plans, BatchRetry retries,
+                  ProvisionerProperties properties) {
     this.batches = batches;
     this.history = history;
     this.plans = plans;
+    this.retries = retries;
     this.maxBodyBytes = properties.maxBodyBytes();
   }
 
@@ -96,7 +99,7 @@ class BatchController {
   @PostMapping("/{id}/retry")
   ResponseEntity<BatchSubmitted> retry(@PathVariable String id, @RequestParam(required = false) String name,
                                        Authentication caller) {
-    return ResponseEntity.status(HttpStatus.CREATED).body(batches.retry(id, name, caller.getName(), groups(caller)));
+    return ResponseEntity.status(HttpStatus.CREATED).body(retries.retry(id, name, caller.getName(), groups(caller)));
   }
 
   @PostMapping("/{id}/approval")

@@ -7,10 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -22,7 +21,6 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.xenprovisioner.cluster.Dom0s;
 import org.xenprovisioner.config.ProvisionerProperties;
-import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.intake.VmList;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
@@ -47,12 +45,12 @@ public class BatchService {
   private final GuestClaims claims;
   private final MacAssignment macs;
   private final BatchLedger ledger;
-  private final BatchHistory history;
   private final Dom0s dom0s;
   private final VmListParser parser;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestPlacement placement,
-               GuestClaims claims, MacAssignment macs, BatchLedger ledger, BatchHistory history, Dom0s dom0s, ProvisionerProperties properties) {
+               GuestClaims claims, MacAssignment macs, BatchLedger ledger, Dom0s dom0s,
+               ProvisionerProperties properties) {
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
@@ -60,7 +58,6 @@ public class BatchService {
     this.claims = claims;
     this.macs = macs;
     this.ledger = ledger;
-    this.history = history;
     this.dom0s = dom0s;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
   }
@@ -78,46 +75,10 @@ public class BatchService {
   }
 
   /**
-   * A new batch holding exactly the rolled-back guests of a finished batch, their values as the ledger
-   * recorded them (assigned MACs and Dom0s included), through the same checks, placement, claims and
-   * approval as a list submitted anew; the caller is its submitter (four eyes compares with them).
+   * Places, claims, records and starts a checked list (in the caller's transaction); {@code macAssigned}
+   * names the guests whose MAC the product chose, {@code retryOf} the batch a retry retries.
    */
-  @Transactional
-  public BatchSubmitted retry(String batchId, String name, String user, List<String> groups) {
-    if (!groups.contains(GROUP_OPERATORS)) {
-      throw new BatchProblem(HttpStatus.FORBIDDEN, "User " + user + " is not in group " + GROUP_OPERATORS);
-    }
-    String batchName = checkName(name);
-    BatchDetail batch = history.detail(batchId).orElseThrow(() -> new BatchProblem(HttpStatus.NOT_FOUND, "No batch " + batchId));
-    BatchState state = batch.summary().state();
-    if (state == BatchState.AWAITING_APPROVAL || state == BatchState.RUNNING) {
-      throw new BatchProblem(HttpStatus.CONFLICT, "Batch " + batchId + " is " + state + ", not finished: only the "
-          + "rolled-back guests of a finished batch can be retried");
-    }
-    Set<String> rolledBack = new HashSet<>();
-    batch.guestList().stream().filter(guest -> GUEST_ROLLED_BACK.equals(guest.state()))
-        .forEach(guest -> rolledBack.add(guest.hostname()));
-    if (rolledBack.isEmpty()) {
-      throw new BatchProblem(HttpStatus.CONFLICT, "Batch " + batchId + " (" + state + ") has no rolled-back guests to retry");
-    }
-    List<Guest> guests = new ArrayList<>();
-    Set<String> assigned = new HashSet<>();
-    for (SubmittedGuest submitted : ledger.guests(batchId)) {
-      if (rolledBack.contains(submitted.guest().hostname())) {
-        // checked again as any row: a guest value never reaches the steps unchecked
-        VmListParser.verify(submitted.guest());
-        guests.add(submitted.guest());
-        if (submitted.macAssigned()) {
-          assigned.add(submitted.guest().hostname());
-        }
-      }
-    }
-    String shownName = batchName != null ? batchName : retryName(batch.summary().name());
-    return start(new VmList(guests), assigned, shownName, user, groups, batchId);
-  }
-
-  /** Places, claims, records and starts a checked list; {@code macAssigned} names the guests whose MAC the product chose. */
-  private BatchSubmitted start(VmList list, Set<String> macAssigned, String batchName, String user, List<String> groups,
+  BatchSubmitted start(VmList list, Set<String> macAssigned, String batchName, String user, List<String> groups,
                                String retryOf) {
     List<GuestPlacement.Placed> located = placement.place(list).stream()
         .map(place -> new GuestPlacement.Placed(place.guest(), place.dom0(), macAssigned.contains(place.guest().hostname())))
@@ -192,12 +153,6 @@ public class BatchService {
     }
   }
 
-  /** "retry of NAME", within the length a name may have. */
-  static String retryName(String name) {
-    String retry = "retry of " + name;
-    return retry.length() <= MAX_NAME ? retry : retry.substring(0, MAX_NAME);
-  }
-
   /** One line of printable characters, at most {@value #MAX_NAME}; null when none was given. */
   static String checkName(String name) {
     if (name == null || name.isBlank()) {
@@ -218,8 +173,6 @@ public class BatchService {
     }
     return stripped;
   }
-
-
 
   private static String newBatchId() {
     return LocalDateTime.now().format(ID_TIME) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
