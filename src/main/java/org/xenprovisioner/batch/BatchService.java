@@ -79,7 +79,7 @@ public class BatchService {
    * names the guests whose MAC the product chose, {@code retryOf} the batch a retry retries.
    */
   BatchSubmitted start(VmList list, Set<String> macAssigned, String batchName, String user, List<String> groups,
-                               String retryOf) {
+                        String retryOf) {
     List<GuestPlacement.Placed> located = placement.place(list).stream()
         .map(place -> new GuestPlacement.Placed(place.guest(), place.dom0(), macAssigned.contains(place.guest().hostname())))
         .toList();
