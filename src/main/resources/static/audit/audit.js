@@ -1,4 +1,5 @@
-// Batch audit: lists batches from GET /api/batches and shows one from GET /api/batches/{id}.
+// Batch audit: lists batches from GET /api/batches, shows one from GET /api/batches/{id}, and its
+// plan (the files each guest's steps write and remove) from GET /api/batches/{id}/plan.
 // Everything the API returns is put into the page as text, never as HTML.
 import { drawTimeline, duration } from './timeline.js';
 
@@ -26,10 +27,33 @@ async function api(path) {
   return response.json();
 }
 
+/** Shows one of the page's sections, hides the others. */
+function showSection(id) {
+  for (const section of ['batches', 'batch', 'plan']) {
+    document.getElementById(section).hidden = section !== id;
+  }
+}
+
+function batchLink(id, text) {
+  const link = el('a', text || id);
+  link.href = '#batch=' + encodeURIComponent(id);
+  return link;
+}
+
+function planHref(id, hostname) {
+  return '#plan=' + encodeURIComponent(id) + (hostname ? '&guest=' + encodeURIComponent(hostname) : '');
+}
+
+/** A MAC, marked when the product assigned it (the list left it empty). */
+function macCell(guest) {
+  const cell = el('td', guest.mac);
+  if (guest.macAssigned) cell.append(' ', el('span', '(assigned)', 'assigned'));
+  return cell;
+}
+
 async function showList() {
   shownBatch = null;
-  document.getElementById('batch').hidden = true;
-  document.getElementById('batches').hidden = false;
+  showSection('batches');
   const state = stateFilter.value;
   const batches = await api('/api/batches' + (state ? '?state=' + encodeURIComponent(state) : ''));
   const body = document.querySelector('#batch-table tbody');
@@ -37,10 +61,9 @@ async function showList() {
   for (const batch of batches) {
     const row = el('tr');
     row.dataset.batch = batch.id;
-    const link = el('a', batch.id);
-    link.href = '#batch=' + encodeURIComponent(batch.id);
     const idCell = el('td');
-    idCell.append(link);
+    idCell.append(batchLink(batch.id));
+    if (batch.retryOf) idCell.append(el('br'), 'retry of ', batchLink(batch.retryOf));
     row.append(idCell, el('td', batch.name), el('td', batch.state, 'state state-' + batch.state),
       el('td', batch.submittedBy), el('td', time(batch.submittedAt)), el('td', batch.approvedBy),
       el('td', batch.guests), el('td', batch.provisioned), el('td', batch.rolledBack));
@@ -59,8 +82,7 @@ function activityList(activities) {
 
 async function showBatch(id) {
   const batch = await api('/api/batches/' + encodeURIComponent(id));
-  document.getElementById('batches').hidden = true;
-  document.getElementById('batch').hidden = false;
+  showSection('batch');
   document.getElementById('batch-title').textContent = 'Batch ' + batch.id + ' · ' + (batch.name || '');
   const facts = document.getElementById('batch-facts');
   facts.replaceChildren();
@@ -77,7 +99,16 @@ async function showBatch(id) {
     dd.dataset.fact = name;
     facts.append(el('dt', name), dd);
   }
+  const links = [['Retry of', batch.retryOf ? [batch.retryOf] : []], ['Retries', batch.retries || []]];
+  for (const [name, ids] of links) {
+    if (ids.length === 0) continue;
+    const dd = el('dd');
+    dd.dataset.fact = name;
+    ids.forEach((other, i) => dd.append(i ? ', ' : '', batchLink(other)));
+    facts.append(el('dt', name), dd);
+  }
   document.getElementById('batch-csv').href = '/api/batches/' + encodeURIComponent(batch.id) + '/audit.csv';
+  document.getElementById('batch-plan').href = planHref(batch.id);
   const body = document.querySelector('#guest-table tbody');
   body.replaceChildren();
   for (const guest of batch.guestList) {
@@ -87,13 +118,64 @@ async function showBatch(id) {
     steps.append(activityList(guest.steps));
     const undone = el('td');
     undone.append(activityList(guest.undone));
-    row.append(el('td', guest.line), el('td', guest.hostname), el('td', guest.ip), el('td', guest.mac),
+    const name = el('td', guest.hostname);
+    const plan = el('a', 'plan', 'plan-link');
+    plan.href = planHref(batch.id, guest.hostname);
+    name.append(' (', plan, ')');
+    row.append(el('td', guest.line), name, el('td', guest.ip), macCell(guest),
       el('td', guest.state, 'state state-' + guest.state), steps, undone, el('td', guest.error));
     body.append(row);
   }
   // drawn last, when the table has made the page as long (and its scroll bar as present) as it will be
   showTimeline(batch);
   main.dataset.loaded = 'batch';
+}
+
+/** One file of a guest's plan: what happens to it, where, and its full content when it is written. */
+function planFile(file) {
+  const item = el('div', null, 'plan-file');
+  item.dataset.path = file.path;
+  const head = el('div', null, 'plan-file-head');
+  head.append(el('span', file.action, 'action ' + file.action), ' ', el('span', file.path, 'path'), ' ',
+    el('span', '(' + (file.where === 'dom0' ? 'on the Dom0' : 'in the guest')
+      + (file.mode ? ', ' + file.mode : '') + (file.renamedTo ? ', set aside as ' + file.renamedTo : '') + ')', 'where'));
+  item.append(head);
+  if (file.action === 'write') {
+    if (file.content === '') head.append(' ', el('em', 'emptied (0 bytes)'));
+    item.append(el('pre', file.content));
+  }
+  return item;
+}
+
+async function showPlan(id, chosen) {
+  const [batch, plan] = await Promise.all([api('/api/batches/' + encodeURIComponent(id)),
+    api('/api/batches/' + encodeURIComponent(id) + '/plan')]);
+  showSection('plan');
+  document.getElementById('plan-title').textContent = 'Plan of batch ' + batch.id + ' · ' + (batch.name || '')
+    + (chosen ? ' · ' + chosen : '');
+  document.getElementById('plan-about').textContent = batch.state === 'AWAITING_APPROVAL'
+    ? 'What each guest will get once the batch is approved: every file written (its full content) and removed, '
+      + 'rendered by the code the steps write them with.'
+    : 'The batch is ' + batch.state + '. Each guest\'s files are as its steps wrote them (recorded as they ran); '
+      + 'where its steps wrote none, its note says where the files shown come from.';
+  document.getElementById('plan-batch').href = '#batch=' + encodeURIComponent(batch.id);
+  const all = document.getElementById('plan-all');
+  all.hidden = !chosen;
+  all.href = planHref(batch.id);
+  const guests = document.getElementById('plan-guests');
+  guests.replaceChildren();
+  for (const guest of plan) {
+    if (chosen && guest.hostname !== chosen) continue;
+    const article = el('article', null, 'plan-guest' + (chosen ? ' chosen' : ''));
+    article.dataset.hostname = guest.hostname;
+    const title = el('h3', guest.hostname + ' on ' + guest.dom0 + ' · MAC ' + guest.mac);
+    if (guest.macAssigned) title.append(' ', el('span', '(assigned)', 'assigned'));
+    article.append(title);
+    if (guest.note) article.append(el('p', guest.note, 'plan-note'));
+    for (const file of guest.files || []) article.append(planFile(file));
+    guests.append(article);
+  }
+  main.dataset.loaded = 'plan';
 }
 
 function showTimeline(batch) {
@@ -106,9 +188,13 @@ async function route() {
   document.getElementById('message').textContent = '';
   delete main.dataset.loaded;
   const match = /^#batch=(.+)$/.exec(location.hash);
+  const plan = /^#plan=([^&]+)(?:&guest=(.+))?$/.exec(location.hash);
   try {
     if (match) {
       await showBatch(decodeURIComponent(match[1]));
+    } else if (plan) {
+      shownBatch = null;
+      await showPlan(decodeURIComponent(plan[1]), plan[2] ? decodeURIComponent(plan[2]) : null);
     } else {
       await showList();
     }

@@ -33,11 +33,16 @@ class BatchController {
 
   private final BatchService batches;
   private final BatchHistory history;
+  private final BatchPlan plans;
+  private final BatchRetry retries;
   private final int maxBodyBytes;
 
-  BatchController(BatchService batches, BatchHistory history, ProvisionerProperties properties) {
+  BatchController(BatchService batches, BatchHistory history, BatchPlan plans, BatchRetry retries,
+                  ProvisionerProperties properties) {
     this.batches = batches;
     this.history = history;
+    this.plans = plans;
+    this.retries = retries;
     this.maxBodyBytes = properties.maxBodyBytes();
   }
 
@@ -75,6 +80,12 @@ class BatchController {
     return ResponseEntity.ok(found(id));
   }
 
+  /** Per guest the files its steps will write and remove, rendered as the steps render them (see {@link BatchPlan}). */
+  @GetMapping("/{id}/plan")
+  ResponseEntity<List<BatchPlan.GuestPlan>> plan(@PathVariable String id) {
+    return ResponseEntity.ok(plans.of(found(id)));
+  }
+
   @GetMapping(value = "/{id}/audit.csv", produces = "text/csv")
   ResponseEntity<String> auditCsv(@PathVariable String id) {
     BatchDetail batch = found(id);
@@ -82,6 +93,13 @@ class BatchController {
         .header("Content-Disposition", "attachment; filename=\"batch-" + id + "-audit.csv\"")
         .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
         .body(AuditCsv.of(batch));
+  }
+
+  /** A new batch of the finished batch's rolled-back guests, awaiting approval as any other (operators). */
+  @PostMapping("/{id}/retry")
+  ResponseEntity<BatchSubmitted> retry(@PathVariable String id, @RequestParam(required = false) String name,
+                                       Authentication caller) {
+    return ResponseEntity.status(HttpStatus.CREATED).body(retries.retry(id, name, caller.getName(), groups(caller)));
   }
 
   @PostMapping("/{id}/approval")

@@ -97,7 +97,8 @@ public class BatchHistory {
       Optional<GuestPaths> paths = dom0s.layoutOf(submitted.dom0()).map(layout -> layout.pathsOf(guest.hostname()));
       GuestActivities.Ran guestRan = run == null ? GuestActivities.Ran.NOTHING
           : ran.getOrDefault(run.instance().getId(), GuestActivities.Ran.NOTHING);
-      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.dom0(),
+      guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),
+          submitted.dom0(),
           state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
           run == null ? null : text(run.variables().get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
     }
@@ -106,7 +107,7 @@ public class BatchHistory {
             approved, text(decision.get(VAR_COMMENT)))
         : null;
     return Optional.of(new BatchDetail(summary(batch, instance, decision, guests.size(), outcome),
-        instance == null ? null : instance.getEndTime(), approval, guests));
+        instance == null ? null : instance.getEndTime(), approval, guests, ledger.retriesOf(batch.id())));
   }
 
   /** One guest's process instance and its variables. */
@@ -154,7 +155,7 @@ public class BatchHistory {
                                       int guests, int[] outcome) {
     return new BatchSummary(batch.id(), batch.name(), state(instance, variables.get(VAR_APPROVED), outcome[1]),
         batch.submittedBy(), Date.from(batch.submittedAt()), text(variables.get(VAR_APPROVED_BY)), guests,
-        outcome[0], outcome[1]);
+        outcome[0], outcome[1], batch.retryOf());
   }
 
   static BatchState state(HistoricProcessInstance instance, Object approved, int rolledBack) {

@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -42,17 +43,20 @@ public class BatchService {
   private final IdentityService identity;
   private final GuestPlacement placement;
   private final GuestClaims claims;
+  private final MacAssignment macs;
   private final BatchLedger ledger;
   private final Dom0s dom0s;
   private final VmListParser parser;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestPlacement placement,
-               GuestClaims claims, BatchLedger ledger, Dom0s dom0s, ProvisionerProperties properties) {
+               GuestClaims claims, MacAssignment macs, BatchLedger ledger, Dom0s dom0s,
+               ProvisionerProperties properties) {
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
     this.placement = placement;
     this.claims = claims;
+    this.macs = macs;
     this.ledger = ledger;
     this.dom0s = dom0s;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
@@ -67,8 +71,20 @@ public class BatchService {
   public BatchSubmitted submit(byte[] csv, String name, String user, List<String> groups) {
     String batchName = checkName(name);
     VmList list = parser.parse(csv);
-    List<GuestPlacement.Placed> placed = placement.place(list);
+    return start(list, Set.of(), batchName, user, groups, null);
+  }
+
+  /**
+   * Places, claims, records and starts a checked list (in the caller's transaction); {@code macAssigned}
+   * names the guests whose MAC the product chose, {@code retryOf} the batch a retry retries.
+   */
+  BatchSubmitted start(VmList list, Set<String> macAssigned, String batchName, String user, List<String> groups,
+                        String retryOf) {
+    List<GuestPlacement.Placed> located = placement.place(list).stream()
+        .map(place -> new GuestPlacement.Placed(place.guest(), place.dom0(), macAssigned.contains(place.guest().hostname())))
+        .toList();
     ledger.lockSubmissions();
+    List<GuestPlacement.Placed> placed = macs.assign(located);
     List<VmListError> conflicts = claims.conflicts(placed);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);
@@ -81,7 +97,7 @@ public class BatchService {
     variables.put(VAR_SUBMITTED_BY, user);
     variables.put(VAR_SUBMITTED_AT, submittedAt);
     variables.put(VAR_GUEST_COUNT, list.size());
-    variables.put(VAR_GUEST_TABLE, GuestTable.of(placed));
+    variables.put(VAR_GUEST_TABLE, GuestTable.of(id, placed));
     // the engine records the caller as the instance's start user (four eyes compares with it); the API's
     // own group carries the only grant to start provision-batch (security.ProcessGuard)
     List<String> starting = new ArrayList<>(groups);
@@ -96,11 +112,11 @@ public class BatchService {
     List<SubmittedGuest> guests = new ArrayList<>();
     for (int index = 0; index < placed.size(); index++) {
       GuestPlacement.Placed guest = placed.get(index);
-      guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint()));
+      guests.add(new SubmittedGuest(id, index, guest.guest(), guest.dom0().baseImageFingerprint(), guest.macAssigned()));
     }
-    ledger.record(new LedgerBatch(id, instance.getId(), shownName, user, submittedAt.toInstant(), dom0s.own()), guests);
+    ledger.record(new LedgerBatch(id, instance.getId(), shownName, user, submittedAt.toInstant(), dom0s.own(), retryOf), guests);
     BatchEvents.submitted(id, shownName, user, guests.size());
-    return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size());
+    return new BatchSubmitted(id, BatchState.AWAITING_APPROVAL, list.size(), retryOf);
   }
 
   /**
@@ -157,8 +173,6 @@ public class BatchService {
     }
     return stripped;
   }
-
-
 
   private static String newBatchId() {
     return LocalDateTime.now().format(ID_TIME) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));

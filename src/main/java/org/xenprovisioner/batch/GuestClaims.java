@@ -7,9 +7,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
@@ -51,6 +53,13 @@ class GuestClaims {
       claim(errors, claimed, guest, "mac", guest.mac());
     }
     return errors;
+  }
+
+  /** The MACs the batches still waiting for approval or running have claimed. */
+  Set<String> claimedMacs() {
+    Set<String> macs = new HashSet<>();
+    claimedByOpenBatches().keySet().stream().filter(key -> key.startsWith("mac:")).forEach(key -> macs.add(key.substring(4)));
+    return macs;
   }
 
   private static void exists(List<VmListError> errors, Guest guest, String what, Path file) {

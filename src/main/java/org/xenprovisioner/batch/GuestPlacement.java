@@ -30,8 +30,12 @@ class GuestPlacement {
     this.dom0s = dom0s;
   }
 
-  /** A guest, its Dom0 named, and the Dom0 it goes to. */
-  record Placed(Guest guest, Dom0s.Target dom0) {
+  /** A guest, its Dom0 named, and the Dom0 it goes to; {@code macAssigned} once {@link MacAssignment} gave it its MAC. */
+  record Placed(Guest guest, Dom0s.Target dom0, boolean macAssigned) {
+
+    Placed(Guest guest, Dom0s.Target dom0) {
+      this(guest, dom0, false);
+    }
 
     GuestPaths paths() {
       return dom0.layout().pathsOf(guest.hostname());

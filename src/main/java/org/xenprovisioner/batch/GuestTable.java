@@ -26,8 +26,9 @@ final class GuestTable {
   private GuestTable() {
   }
 
-  static TypedValue of(List<GuestPlacement.Placed> placed) {
-    List<Map<String, Object>> rows = placed.stream().map(place -> row(place.guest(), place.paths())).toList();
+  static TypedValue of(String batchId, List<GuestPlacement.Placed> placed) {
+    List<Map<String, Object>> rows = placed.stream()
+        .map(place -> row(batchId, place.guest(), place.paths(), place.macAssigned())).toList();
     try {
       return SpinValues.jsonValue(JSON.writeValueAsString(rows)).create();
     } catch (JsonProcessingException e) {
@@ -35,16 +36,20 @@ final class GuestTable {
     }
   }
 
-  private static Map<String, Object> row(Guest guest, GuestPaths paths) {
+  private static Map<String, Object> row(String batchId, Guest guest, GuestPaths paths, boolean macAssigned) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("hostname", guest.hostname());
     row.put("ip", guest.ip());
-    row.put("mac", guest.mac());
+    // the list left it empty: the approver sees that the product chose it
+    row.put("mac", macAssigned ? guest.mac() + " (assigned)" : guest.mac());
+    row.put("macAssigned", macAssigned);
     // no-break spaces: a narrow column breaks after the comma, never between a number and its unit
     row.put("size", guest.memory() + "\u00a0MiB, " + guest.vcpus() + (guest.vcpus() == 1 ? "\u00a0vCPU" : "\u00a0vCPUs"));
     row.put("files", paths.image().getFileName() + ", " + paths.domainConfig().getFileName() + " on " + guest.dom0());
     row.put("image", paths.image().toString());
     row.put("domainConfig", paths.domainConfig().toString());
+    // the audit page's view of the guest's plan (batch ids and host names need no escaping in a URL)
+    row.put("plan", "/audit/#plan=" + batchId + "&guest=" + guest.hostname());
     return row;
   }
 }

@@ -1,5 +1,7 @@
 package org.xenprovisioner.host;
 
+import java.util.List;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.host.image.BaseImageFingerprint;
 import org.xenprovisioner.host.image.CopyProgress;
 import org.xenprovisioner.intake.Guest;
@@ -39,8 +41,8 @@ public interface HostOperations {
    */
   String mountImage(GuestPaths paths);
 
-  /** Step 4: renders the guest-specific files into the mounted file system. */
-  void writeGuestConfig(GuestPaths paths, Guest guest);
+  /** Step 4: renders the guest-specific files into the mounted file system; returns what it wrote and removed. */
+  List<GuestFile> writeGuestConfig(GuestPaths paths, Guest guest);
 
   /**
    * Step 5: unmounts the guest's own loop mount (a loop device backed by the guest's marked image)
@@ -55,8 +57,8 @@ public interface HostOperations {
    */
   void undoMount(GuestPaths paths, String owner);
 
-  /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. */
-  void writeDomainConfig(GuestPaths paths, Guest guest, String owner);
+  /** Step 6: the xl domain config, created atomically; an existing one is never overwritten. Returns it as written. */
+  GuestFile writeDomainConfig(GuestPaths paths, Guest guest, String owner);
 
   /** Undo of step 6. */
   void deleteDomainConfig(GuestPaths paths, String owner);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.host.files.DomainConfigWriter;
 import org.xenprovisioner.host.files.GuestConfigWriter;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.host.image.BaseImageFingerprint;
 import org.xenprovisioner.host.image.BaseImageInspector;
 import org.xenprovisioner.host.image.CopyProgress;
@@ -107,7 +109,7 @@ public class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void writeGuestConfig(GuestPaths paths, Guest guest) {
+  public List<GuestFile> writeGuestConfig(GuestPaths paths, Guest guest) {
     // the image's mark names the batch and guest it was made for (cloud-init's instance id is made of it)
     String owner = Ownership.ownerOf(paths.image()).orElseThrow(() -> new HostOperationException("image " + paths.image()
         + " carries no owner mark: it was not made by a batch; no guest files are written into it"));
@@ -116,7 +118,7 @@ public class LocalHostOperations implements HostOperations {
     if (!mounter.isMountPoint(paths.mountPoint())) {
       mounter.mount(paths.image(), paths.mountPoint(), layout(paths.image()));
     }
-    guestFiles.write(paths.mountPoint(), guest, paths.image(), owner);
+    return guestFiles.write(paths.mountPoint(), guest, paths.image(), owner);
   }
 
   @Override
@@ -144,12 +146,13 @@ public class LocalHostOperations implements HostOperations {
   }
 
   @Override
-  public void writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
+  public GuestFile writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
     if (Ownership.isOwnedBy(paths.domainConfig(), owner)) {
+      // written before a crash or a lost commit: what it holds is what was rendered for this guest then
       OwnedFiles.deleteTemporary(paths.domainConfig(), owner);
-      return;
+      return domainConfigs.plan(paths.domainConfig(), guest, paths.image(), owner);
     }
-    domainConfigs.write(paths.domainConfig(), guest, paths.image(), owner);
+    return domainConfigs.write(paths.domainConfig(), guest, paths.image(), owner);
   }
 
   @Override

@@ -20,7 +20,9 @@ final class Duplicates {
   void check(Guest guest) {
     check(hostnames, "hostname", guest.hostname().toLowerCase(Locale.ROOT), guest.line());
     check(ips, "ip", guest.ip(), guest.line());
-    check(macs, "mac", guest.mac(), guest.line());
+    if (guest.mac() != null) {
+      check(macs, "mac", guest.mac(), guest.line());
+    }
   }
 
   private void check(Map<String, Integer> seen, String column, String key, int line) {

@@ -5,6 +5,7 @@ package org.xenprovisioner.intake;
  * normalised (MAC lower case with colons, netmask dotted quad, defaults filled in).
  *
  * @param line the line of the VM list the row started on, for messages
+ * @param mac null in a row that left it empty, until the batch API assigns one ({@link XenMacs})
  * @param dom0 the Dom0 the guest is made on; null in a row that left it to the node accepting the batch
  */
 public record Guest(int line, String hostname, String ip, String mac, String netmask,
@@ -18,6 +19,11 @@ public record Guest(int line, String hostname, String ip, String mac, String net
   /** Whether the row (or the defaults) gave a gateway. */
   public boolean hasGateway() {
     return gateway != null && !gateway.isEmpty();
+  }
+
+  /** The same guest with the given MAC. */
+  public Guest withMac(String assigned) {
+    return new Guest(line, hostname, ip, assigned, netmask, gateway, memory, vcpus, dom0);
   }
 
   /** The same guest on the given Dom0. */

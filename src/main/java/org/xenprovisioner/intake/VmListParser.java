@@ -145,7 +145,8 @@ public class VmListParser {
     RowReader row = new RowReader(cells, columns, line, errors);
     String hostname = row.required("hostname", FieldRules::hostname);
     Long ip = row.required("ip", FieldRules::ipv4);
-    String mac = row.required("mac", FieldRules::mac);
+    // an empty MAC is assigned at submission (XenMacs), once the batch's other MACs and the open batches' are known
+    String mac = row.value("mac", null, FieldRules::mac);
     String netmask = row.value("netmask", defaults.netmask(), FieldRules::netmask);
     String gatewayText = row.optional("gateway") != null ? row.optional("gateway") : defaults.gateway();
     Integer memory = row.value("memory", Integer.toString(defaults.memory()),

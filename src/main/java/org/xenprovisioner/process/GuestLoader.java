@@ -2,10 +2,12 @@ package org.xenprovisioner.process;
 
 import static org.xenprovisioner.process.BatchProcess.VAR_GUEST_INDEX;
 
+import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.HostLayout;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.ledger.NotInLedgerException;
 import org.xenprovisioner.ledger.SubmittedGuest;
@@ -29,6 +31,11 @@ class GuestLoader {
     this.ledger = ledger;
     this.layout = layout;
     this.dom0 = properties.dom0Name();
+  }
+
+  /** Keeps what a step wrote for the guest in the ledger, in the step's transaction (see {@link SubmittedGuests#recordWritten}). */
+  void recordWritten(GuestContext guest, String where, List<GuestFile> files) {
+    ledger.recordWritten(guest.submitted(), where, files);
   }
 
   GuestContext load(DelegateExecution execution) {

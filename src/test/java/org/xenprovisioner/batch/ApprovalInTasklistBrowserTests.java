@@ -3,6 +3,8 @@ package org.xenprovisioner.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.xenprovisioner.cluster.ThisDom0;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.Browser;
 import org.xenprovisioner.testing.BrowserTest;
@@ -23,13 +23,11 @@ import org.xenprovisioner.testing.RealHost;
  * logs in to Tasklist, reads the approval form (which fits the screen's width, the files' full paths
  * on demand), approves; the batch provisions real images; the audit page (same browser, same login)
  * then shows the batch, who approved it and each guest's outcome and steps. A browser without a
- * login that opens the audit page goes through Tasklist's login and comes back to it. Screenshots
- * land in target/screenshots.
+ * login that opens the audit page goes through Tasklist's login and comes back to it. From the form
+ * the approver opens a guest's plan (a new tab of the audit page) and reads its ifcfg-eth0 and domain
+ * config, which are then, byte for byte, what lands on disk. Screenshots land in target/screenshots.
  */
 class ApprovalInTasklistBrowserTests extends BrowserTest {
-
-  @Autowired
-  private ThisDom0 dom0;
 
   private static final String COMPLETE = "button.btn-primary[ng-click='complete()']";
 
@@ -45,6 +43,10 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
     ApiClient.Reply submitted = api.post("/api/batches?name=shop-tier", "olga", "text/csv", csv);
     assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
     String id = submitted.body().get("id").asText();
+    String dom0 = api.get("/api/batches/" + id, "arne").body().get("guestList").get(0).get("dom0").asText();
+    String ifcfgPath = "/etc/sysconfig/network-scripts/ifcfg-eth0";
+    String domainConfigPath = root.resolve("xen/shop01.cfg").toString();
+    Map<String, String> planned = new java.util.HashMap<>();
 
     inBrowser("tasklist-approval", (browser, wait) -> {
       Browser.resizeViewport(browser, 1366, 768);
@@ -57,8 +59,8 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       assertThat(headers).containsExactly("Host name", "IP", "MAC", "Memory, vCPUs", "Files, Dom0");
       List<String> shop01 = cells(table, 0);
       assertThat(shop01).containsExactly("shop01", "192.168.70.11", "00:16:3e:70:00:11", "1024 MiB, 2 vCPUs",
-          "shop01.img, shop01.cfg on " + dom0.name());
-      assertThat(cells(table, 1)).contains("768 MiB, 1 vCPU", "shop02.img, shop02.cfg on " + dom0.name());
+          "shop01.img, shop01.cfg on " + dom0);
+      assertThat(cells(table, 1)).contains("768 MiB, 1 vCPU", "shop02.img, shop02.cfg on " + dom0);
       // batch name and submitter are shown in read-only fields, never as Markdown: a name cannot fake text
       List<String> shown = browser.findElements(By.cssSelector(".fjs-container input:disabled")).stream()
           .map(input -> input.getDomProperty("value")).toList();
@@ -78,6 +80,29 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       assertFitsTheScreensWidth(browser, table);
       Browser.screenshot(browser, "tasklist-approval-form-1366-full-paths");
       paths.findElement(By.tagName("summary")).click();
+
+      // each guest's plan, from the form, in a new tab: Tasklist and the task stay where they are
+      String tasklist = browser.getWindowHandle();
+      WebElement planLink = browser.findElement(By.xpath("//a[contains(@class,'xp-plan-link') and normalize-space(.)='shop01']"));
+      browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", planLink);
+      planLink.click();
+      wait.until(driver -> driver.getWindowHandles().size() == 2);
+      browser.switchTo().window(browser.getWindowHandles().stream().filter(handle -> !handle.equals(tasklist)).findFirst()
+          .orElseThrow());
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "plan"));
+      assertThat(browser.getCurrentUrl()).matches(".*/audit/(index\\.html)?#plan=" + id + "&guest=shop01");
+      assertThat(browser.findElements(By.cssSelector("article.plan-guest"))).hasSize(1);
+      for (String path : List.of(ifcfgPath, domainConfigPath, "/etc/hosts")) {
+        planned.put(path, browser.findElement(By.cssSelector("article[data-hostname='shop01'] .plan-file[data-path='" + path
+            + "'] pre")).getDomProperty("textContent"));
+      }
+      assertThat(planned.get(ifcfgPath)).contains("HWADDR=00:16:3e:70:00:11", "IPADDR=192.168.70.11");
+      assertThat(browser.findElement(By.cssSelector(".plan-file[data-path='/etc/udev/rules.d/70-persistent-net.rules']"))
+          .getText()).startsWith("remove");
+      Browser.screenshot(browser, "tasklist-plan-of-a-guest");
+      browser.close();
+      browser.switchTo().window(tasklist);
+      assertThat(browser.findElements(By.cssSelector(".fjs-table"))).as("the task is still open in Tasklist").hasSize(1);
 
       // the screens the form used to overflow: all of it, Complete included, without scrolling
       Browser.resizeViewport(browser, 1440, 900);
@@ -103,6 +128,11 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
       assertThat(batch.get("approval").get("by").asText()).isEqualTo("arne");
       assertThat(batch.get("approval").get("comment").asText()).isEqualTo("looks right");
+      Path shop01Image = root.resolve("images/shop01.img");
+      assertThat(RealHost.readInImage(shop01Image, ifcfgPath)).as("the ifcfg the approver read").isEqualTo(planned.get(ifcfgPath));
+      assertThat(RealHost.readInImage(shop01Image, "/etc/hosts")).isEqualTo(planned.get("/etc/hosts"));
+      assertThat(Files.readString(Path.of(domainConfigPath))).as("the domain config the approver read")
+          .isEqualTo(planned.get(domainConfigPath));
 
       browser.get("http://localhost:" + port + "/audit/");
       WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-batch='" + id + "']")));
@@ -118,6 +148,17 @@ class ApprovalInTasklistBrowserTests extends BrowserTest {
       assertThat(browser.findElement(By.cssSelector("dd[data-fact='Submitted by']")).getText()).isEqualTo("olga");
       assertThat(browser.findElement(By.cssSelector("dd[data-fact='Comment']")).getText()).isEqualTo("looks right");
       Browser.screenshot(browser, "audit-batch-detail");
+
+      // a past batch's plan, from the batch's page
+      browser.findElement(By.id("batch-plan")).click();
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "plan"));
+      assertThat(browser.findElements(By.cssSelector("article.plan-guest"))).hasSize(3);
+      assertThat(browser.findElement(By.id("plan-about")).getText()).contains("COMPLETED", "as its steps wrote them");
+      assertThat(browser.findElement(By.cssSelector("article[data-hostname='shop01'] .plan-note")).getText())
+          .isEqualTo("as its steps wrote them");
+      assertThat(browser.findElement(By.cssSelector("article[data-hostname='shop02'] .plan-file[data-path='"
+          + ifcfgPath + "'] pre")).getDomProperty("textContent")).contains("HWADDR=00:16:3e:70:00:12");
+      Browser.screenshot(browser, "audit-plan-past-batch");
     });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();

@@ -288,6 +288,13 @@ class VmListParserTests {
   }
 
   @Test
+  void leavesAnEmptyMacForTheBatchApiToAssign() {
+    VmList list = parser.parse("hostname,ip,mac\nweb01,192.0.2.10,\nweb02,192.0.2.11,\"\"\nweb03,192.0.2.12,00:16:3e:00:00:03\n");
+
+    assertThat(list.guests()).extracting(Guest::mac).containsExactly(null, null, "00:16:3e:00:00:03");
+  }
+
+  @Test
   void normalisesMacToLowerCaseWithColons() {
     VmList list = parser.parse("web01,192.0.2.10,00-16-3E-AB-CD-EF\nweb02,192.0.2.11,02:16:3E:Ab:cD:01\n");
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.xenprovisioner.host.GuestPaths;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.host.HostOperations;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.host.image.CopyProgress;
@@ -88,8 +89,9 @@ class FakeHost implements HostOperations {
   }
 
   @Override
-  public void writeGuestConfig(GuestPaths paths, Guest guest) {
+  public List<GuestFile> writeGuestConfig(GuestPaths paths, Guest guest) {
     record("write-guest-config", paths);
+    return List.of();
   }
 
   @Override
@@ -103,8 +105,9 @@ class FakeHost implements HostOperations {
   }
 
   @Override
-  public void writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
+  public GuestFile writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
     record("write-domain-config", paths);
+    return new GuestFile(paths.domainConfig().toString(), GuestFile.DOM0, GuestFile.WRITE, "", "rw-r--r--", null);
   }
 
   @Override

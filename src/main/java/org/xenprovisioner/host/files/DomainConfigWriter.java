@@ -15,20 +15,30 @@ import org.xenprovisioner.intake.Guest;
 @Component
 public class DomainConfigWriter {
 
+  private static final String MODE = "rw-r--r--";
+
   private final TemplateRenderer templates;
 
   public DomainConfigWriter(TemplateRenderer templates) {
     this.templates = templates;
   }
 
-  public void write(Path domainConfig, Guest guest, Path image, String owner) {
-    String content = templates.domainConfig(guest, image, owner);
+  /** The domain config as {@link #write} writes it: the plan's one file on the Dom0. */
+  public GuestFile plan(Path domainConfig, Guest guest, Path image, String owner) {
+    return new GuestFile(domainConfig.toString(), GuestFile.DOM0, GuestFile.WRITE, templates.domainConfig(guest, image, owner),
+        MODE, null);
+  }
+
+  public GuestFile write(Path domainConfig, Guest guest, Path image, String owner) {
+    GuestFile file = plan(domainConfig, guest, image, owner);
+    String content = file.content();
     Path temporary = OwnedFiles.temporaryFor(domainConfig, owner);
     try {
       Files.createDirectories(domainConfig.getParent());
       Files.writeString(temporary, content, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(MODE));
       OwnedFiles.linkIntoPlace(temporary, domainConfig, owner);
+      return file;
     } catch (FileAlreadyExistsException e) {
       throw new HostOperationException("domain config " + domainConfig + " already exists; it is never overwritten", e);
     } catch (IOException e) {

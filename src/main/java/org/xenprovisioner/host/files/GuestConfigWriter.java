@@ -49,15 +49,42 @@ public class GuestConfigWriter {
     this.clean = properties.clean();
   }
 
-  /** Writes the guest's files; the owner (batch and guest) is the one marked on its image. */
-  public void write(Path mountPoint, Guest guest, Path image, String owner) {
+  /**
+   * Writes the guest's files into the mounted guest file system: exactly the list {@link #plan} makes
+   * of it, in its order. The owner (batch and guest) is the one marked on its image.
+   *
+   * @return the files written and removed
+   */
+  public List<GuestFile> write(Path mountPoint, Guest guest, Path image, String owner) {
     Path root = realRoot(mountPoint);
+    List<GuestFile> files = plan(root, guest, image, owner);
+    for (GuestFile file : files) {
+      if (file.isWrite()) {
+        writeFile(root, guest, file.guestPath(), file.content(), file.mode());
+      } else if (file.renamedTo() != null) {
+        move(root, guest, file.guestPath(), file.renamedTo().substring(1));
+      } else {
+        delete(root, guest, file.guestPath());
+      }
+    }
+    return files;
+  }
+
+  /**
+   * What {@link #write} does to a guest whose file system is at the root, without changing anything
+   * there: the step writes it into the guest's mounted image, the plan reads it from a read-only
+   * look into the base image the guest is copied from (the same files, so the same decisions: family,
+   * netplan, cloud-init, SSH keys, machine id).
+   */
+  public List<GuestFile> plan(Path guestRoot, Guest guest, Path image, String owner) {
+    Path root = realRoot(guestRoot);
     String family = TemplateRenderer.AUTO.equals(templates.family()) ? GuestFamily.detect(root, guest) : templates.family();
     if (TemplateRenderer.CLOUD_INIT.equals(family) && !GuestFamily.hasCloudInit(root)) {
       throw new HostOperationException("guest " + guest.hostname() + ": provisioner.guest-family is cloud-init, but the "
           + "guest has no cloud-init that would read the seed (/etc/cloud/cloud.cfg and /usr/bin/cloud-init, no "
           + "/etc/cloud/cloud-init.disabled); set provisioner.guest-family to rhel, debian or auto");
     }
+    List<GuestFile> files = new ArrayList<>();
     List<String> baseNetplan = netplanFiles(root);
     boolean cloudConfig = GuestFamily.isDirectory(root, CLOUD);
     for (Map.Entry<String, String> file : templates.guestFiles(guest, image, owner, family).entrySet()) {
@@ -67,32 +94,34 @@ public class GuestConfigWriter {
       }
       // netplan refuses world-readable files; a seed's user-data is where secrets would go
       boolean ownerOnly = netplan || file.getKey().startsWith(CLOUD_SEED + "/");
-      writeFile(root, guest, file.getKey(), file.getValue(), ownerOnly ? "rw-------" : "rw-r--r--");
+      inside(root, file.getKey());
+      files.add(GuestFile.writeInGuest(file.getKey(), file.getValue(), ownerOnly ? "rw-------" : "rw-r--r--"));
       baseNetplan.remove(file.getKey());
     }
     // the base's own netplan files would configure the same NIC with the base's address or DHCP; with the
     // cloud-init family cloud-init renders the netplan (or ifupdown) files from the seed itself
     if (!TemplateRenderer.CLOUD_INIT.equals(family)) {
       for (String stale : baseNetplan) {
-        move(root, guest, stale, stale + SET_ASIDE);
+        files.add(GuestFile.renameInGuest(stale, stale + SET_ASIDE));
       }
     }
-    if (clean.persistentNetRules()) {
-      delete(root, guest, PERSISTENT_NET_RULES);
+    if (clean.persistentNetRules() && Files.exists(inside(root, PERSISTENT_NET_RULES), LinkOption.NOFOLLOW_LINKS)) {
+      files.add(GuestFile.removeInGuest(PERSISTENT_NET_RULES));
     }
     if (clean.sshHostKeys()) {
       for (String key : list(root, "etc/ssh", "ssh_host_")) {
-        delete(root, guest, key);
+        files.add(GuestFile.removeInGuest(key));
       }
     }
     if (clean.machineId()) {
       for (String machineId : MACHINE_IDS) {
         // a symbolic link (dbus's usually points at /etc/machine-id) is left alone, never written through
         if (Files.isRegularFile(inside(root, machineId), LinkOption.NOFOLLOW_LINKS)) {
-          writeFile(root, guest, machineId, "", "r--r--r--");
+          files.add(GuestFile.writeInGuest(machineId, "", "r--r--r--"));
         }
       }
     }
+    return files;
   }
 
   private static List<String> netplanFiles(Path root) {

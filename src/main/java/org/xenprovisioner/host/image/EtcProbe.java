@@ -41,7 +41,7 @@ final class EtcProbe {
    * One probe mount at a time in this JVM: {@code mount -o loop} reuses a loop device already set up
    * for the same file and offset, and may pick one that a concurrent probe's unmount is clearing.
    */
-  private static final ReentrantLock MOUNTING = new ReentrantLock();
+  static final ReentrantLock MOUNTING = new ReentrantLock();
 
   private final CommandRunner runner;
   private final Duration timeout;

@@ -58,6 +58,41 @@ class GuestConfigWriterTests {
   }
 
   @Test
+  void planChangesNothingAndIsWhatWriteThenDoes() throws IOException {
+    Files.createDirectories(root.resolve("etc/udev/rules.d"));
+    Files.writeString(root.resolve("etc/udev/rules.d/70-persistent-net.rules"), "old rule\n");
+    Files.createDirectories(root.resolve("etc/ssh"));
+    Files.writeString(root.resolve("etc/ssh/ssh_host_rsa_key"), "base key\n");
+    Files.writeString(root.resolve("etc/machine-id"), "0123\n");
+
+    java.util.List<GuestFile> plan = writer.plan(root, GUEST, IMAGE, OWNER);
+
+    assertThat(root.resolve("etc/hosts")).as("a plan writes nothing").doesNotExist();
+    assertThat(root.resolve("etc/ssh/ssh_host_rsa_key")).as("nor removes anything").exists();
+    assertThat(plan).extracting(GuestFile::path, GuestFile::action).contains(
+        org.assertj.core.groups.Tuple.tuple("/etc/sysconfig/network-scripts/ifcfg-eth0", "write"),
+        org.assertj.core.groups.Tuple.tuple("/etc/udev/rules.d/70-persistent-net.rules", "remove"),
+        org.assertj.core.groups.Tuple.tuple("/etc/ssh/ssh_host_rsa_key", "remove"),
+        org.assertj.core.groups.Tuple.tuple("/etc/machine-id", "write"));
+    assertThat(plan).allMatch(file -> GuestFile.GUEST.equals(file.where()));
+
+    assertThat(writer.write(root, GUEST, IMAGE, OWNER)).isEqualTo(plan);
+    for (GuestFile file : plan) {
+      Path onDisk = root.resolve(file.path().substring(1));
+      if (file.isWrite()) {
+        assertThat(onDisk).hasContent(file.content());
+      } else {
+        assertThat(onDisk).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void planWithoutUdevRulesRemovesNothingThatIsNotThere() {
+    assertThat(writer.plan(root, GUEST, IMAGE, OWNER)).extracting(GuestFile::action).containsOnly("write");
+  }
+
+  @Test
   void leavesNoTemporaryFilesBehind() throws IOException {
     writer.write(root, GUEST, IMAGE, OWNER);
 

@@ -1,9 +1,10 @@
 // Tasklist's configuration for xen-provisioner. It replaces the config.js of the Camunda webjar
 // (same path on the classpath, ours first): Camunda's keyboard shortcuts as shipped with 7.24,
-// plus one custom script, xen-provisioner-return.js, which brings a user who was sent here to log
-// in from the audit page back to it. See the Camunda docs, "Tasklist / Configuration".
+// plus two custom scripts: xen-provisioner-return.js brings a user who was sent here to log in from
+// the audit page back to it; xen-provisioner-plan-links.js opens the approval form's plan links in a
+// new tab. See the Camunda docs, "Tasklist / Configuration".
 export default {
-  customScripts: ['scripts/xen-provisioner-return'],
+  customScripts: ['scripts/xen-provisioner-return', 'scripts/xen-provisioner-plan-links'],
 
   shortcuts: {
     claimTask: {

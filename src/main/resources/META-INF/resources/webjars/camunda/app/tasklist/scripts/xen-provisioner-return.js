@@ -1,13 +1,13 @@
 // xen-provisioner: back to the audit page after logging in.
 // The audit page sends a browser without a login to Tasklist with ?xp-return=<the audit page's
-// path>, and the browser keeps the page's #batch=... fragment across that redirect. This script
+// path>, and the browser keeps the page's #batch=... (or #plan=...) fragment across that redirect. This script
 // runs before Tasklist routes (which replaces the fragment), remembers where to go, and goes there
 // once the user is logged in. Only the audit page is ever a target, so the parameter cannot send
 // anyone elsewhere.
 const wanted = new URLSearchParams(window.location.search).get('xp-return');
 const fragment = window.location.hash;
 const target = wanted && /^(\/[\w.-]+)*\/audit(\/[\w.-]*)*$/.test(wanted)
-  ? wanted + (/^#batch=[\w.-]+$/.test(fragment) ? fragment : '')
+  ? wanted + (/^#(batch|plan)=[\w.-]+(&guest=[\w.-]+)?$/.test(fragment) ? fragment : '')
   : null;
 
 if (target) {

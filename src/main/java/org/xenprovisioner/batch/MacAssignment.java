@@ -1,0 +1,49 @@
+package org.xenprovisioner.batch;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.xenprovisioner.cluster.Dom0s;
+import org.xenprovisioner.host.HostLayout;
+import org.xenprovisioner.host.files.DomainConfigMacs;
+import org.xenprovisioner.intake.XenMacs;
+
+/**
+ * Gives every row that left its MAC empty one of {@link XenMacs}, in list order, unique against the
+ * MACs of the batch's other rows, those the open batches claim (on any Dom0) and those of the domain
+ * configs already in this node's {@code provisioner.xen-config-dir}. Runs under the ledger's
+ * submission lock, so two batches submitted at once never get the same one.
+ */
+@Component
+class MacAssignment {
+
+  private final GuestClaims claims;
+  private final Dom0s dom0s;
+
+  MacAssignment(GuestClaims claims, Dom0s dom0s) {
+    this.claims = claims;
+    this.dom0s = dom0s;
+  }
+
+  List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed) {
+    if (placed.stream().allMatch(place -> place.guest().mac() != null)) {
+      return placed;
+    }
+    Set<String> taken = new HashSet<>(claims.claimedMacs());
+    dom0s.layoutOf(dom0s.own()).map(HostLayout::xenConfigDir).ifPresent(dir -> taken.addAll(DomainConfigMacs.in(dir)));
+    placed.stream().map(place -> place.guest().mac()).filter(mac -> mac != null).forEach(taken::add);
+    List<GuestPlacement.Placed> assigned = new ArrayList<>();
+    for (GuestPlacement.Placed place : placed) {
+      if (place.guest().mac() != null) {
+        assigned.add(place);
+        continue;
+      }
+      String mac = XenMacs.assign(place.guest().hostname(), taken);
+      taken.add(mac);
+      assigned.add(new GuestPlacement.Placed(place.guest().withMac(mac), place.dom0(), true));
+    }
+    return assigned;
+  }
+}
