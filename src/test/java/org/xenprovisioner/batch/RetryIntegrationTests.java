@@ -15,6 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.RealAppTest;
 import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestApp;
 
 /**
  * Retry over HTTP against the real application on real loop devices: a finished batch's rolled-back
@@ -32,12 +33,7 @@ class RetryIntegrationTests extends RealAppTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("provisioner.users[2].id", () -> "paula");
-    registry.add("provisioner.users[2].password", () -> "paula-secret");
-    registry.add("provisioner.users[2].groups", () -> "operators,approvers");
-    registry.add("provisioner.users[3].id", () -> "nora");
-    registry.add("provisioner.users[3].password", () -> "nora-secret");
-    registry.add("provisioner.users[3].groups", () -> "");
+    TestApp.registerEveryRole(registry);
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.testing.RealAppTest;
 import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestApp;
 
 /**
  * The abuse suite: the real application on real loop devices, attacked over HTTP the way an
@@ -57,12 +58,7 @@ class TrustBoundaryTests extends RealAppTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("provisioner.users[2].id", () -> "paula");
-    registry.add("provisioner.users[2].password", () -> "paula-secret");
-    registry.add("provisioner.users[2].groups", () -> "operators,approvers");
-    registry.add("provisioner.users[3].id", () -> "nora");
-    registry.add("provisioner.users[3].password", () -> "nora-secret");
-    registry.add("provisioner.users[3].groups", () -> "");
+    TestApp.registerEveryRole(registry);
     registry.add("PROVISIONER_ADMIN_PASSWORD", () -> "admin-secret");
   }
 

@@ -33,6 +33,19 @@ public final class TestApp {
 
   /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
   /**
+   * The two other roles of the security tests, beside {@link #register}'s operator olga and
+   * approver arne: paula in both groups, nora in none.
+   */
+  public static void registerEveryRole(DynamicPropertyRegistry registry) {
+    registry.add("provisioner.users[2].id", () -> "paula");
+    registry.add("provisioner.users[2].password", () -> "paula-secret");
+    registry.add("provisioner.users[2].groups", () -> "operators,approvers");
+    registry.add("provisioner.users[3].id", () -> "nora");
+    registry.add("provisioner.users[3].password", () -> "nora-secret");
+    registry.add("provisioner.users[3].groups", () -> "");
+  }
+
+  /**
    * The demo profile on a root of its own: the demo's base image of {@code baseData} built there,
    * its data (users file, admin password) in the root itself, an in-memory database.
    */
