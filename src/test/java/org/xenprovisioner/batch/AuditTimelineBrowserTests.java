@@ -38,7 +38,7 @@ class AuditTimelineBrowserTests extends BrowserTest {
     String id = submit(api, "web-tier", """
         hostname,ip,mac
         web01,192.168.71.11,00:16:3e:71:00:11
-        web02,192.168.71.12,00:16:3e:71:00:12
+        web02,192.168.71.12,
         web03,192.168.71.13,00:16:3e:71:00:13
         """);
     // A file where web02's mount point goes: "Attach and mount image" cannot create it, after
@@ -101,6 +101,27 @@ class AuditTimelineBrowserTests extends BrowserTest {
 
       Browser.screenshot(browser, "audit-timeline");
       Browser.fullPageScreenshot(browser, "audit-timeline-full");
+
+      // web02 left its MAC empty: the product assigned one, and the guest table says so
+      WebElement web02 = browser.findElement(By.cssSelector("#guest-table tr[data-hostname='web02']"));
+      assertThat(web02.getText()).contains(failed.get("mac").asText(), "(assigned)").containsPattern("00:16:3e:[0-7][0-9a-f]:");
+      assertThat(browser.findElement(By.cssSelector("#guest-table tr[data-hostname='web01']")).getText()).doesNotContain("(assigned)");
+
+      // the retry of what failed: a new batch of web02 alone, linked both ways
+      ApiClient.Reply retried = api.post("/api/batches/" + id + "/retry", "olga", "application/json", "");
+      assertThat(retried.status()).as("%s", retried.body()).isEqualTo(201);
+      String retry = retried.body().get("id").asText();
+      browser.navigate().refresh();
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "batch"));
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='Retries']")).getText()).isEqualTo(retry);
+      Browser.screenshot(browser, "audit-batch-with-retry");
+      browser.findElement(By.cssSelector("dd[data-fact='Retries'] a")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-title"), retry));
+      wait.until(ExpectedConditions.attributeToBe(By.tagName("main"), "data-loaded", "batch"));
+      assertThat(browser.findElement(By.cssSelector("dd[data-fact='Retry of']")).getText()).isEqualTo(id);
+      assertThat(browser.findElements(By.cssSelector("#guest-table tbody tr")).stream().map(row -> row.getDomAttribute("data-hostname")))
+          .containsExactly("web02");
+      Browser.screenshot(browser, "audit-retry-batch");
     });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
