@@ -19,7 +19,7 @@ import org.xenprovisioner.config.ProvisionerProperties;
  * Times are the database's, so the nodes' clocks never matter.
  */
 @Repository
-public class Dom0Registry {
+class Dom0Registry {
 
   private static final String COLUMNS = "NAME_, IMAGE_DIR_, XEN_CONFIG_DIR_, MOUNT_DIR_, BASE_IMAGE_, BASE_IMAGE_FINGERPRINT_, "
       + "BASE_IMAGE_PROBLEM_, VERSION_, STARTED_AT_, LAST_SEEN_";

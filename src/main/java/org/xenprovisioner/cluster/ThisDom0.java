@@ -16,7 +16,7 @@ import org.xenprovisioner.host.image.BaseImageInspector;
  * the same across restarts so a restarted node finds the locks it held.
  */
 @Component
-public class ThisDom0 {
+class ThisDom0 {
 
   private final String name;
   private final String nodeId = UUID.randomUUID().toString();
