@@ -266,6 +266,27 @@ class ProvisionBatchProcessTests {
   }
 
   @Test
+  void aBatchWaitingForAGoneDom0IsCancelledWholeWithItsGroupsAndGuests() {
+    ProcessInstance batch = submit("web01", "web02");
+    decide(batch, "arne", true);
+    runJobsUntilGuestsStarted();
+    // web02's Dom0 is gone for good: its guest waits (here: suspended, as no node acquires its jobs)
+    String web02 = guests(batch).entrySet().stream().filter(guest -> Integer.valueOf(1).equals(guest.getValue().get(VAR_GUEST_INDEX)))
+        .findFirst().orElseThrow().getKey();
+    engine.getRuntimeService().suspendProcessInstanceById(web02);
+    runAllJobs();
+    assertThat(batch).isNotEnded();
+
+    // as docs/cluster.md tells an administrator: cancel the batch (Cockpit), not the guest's own instance
+    engine.getRuntimeService().deleteProcessInstance(batch.getId(), "Dom0 of web02 gone for good");
+
+    assertThat(engine.getRuntimeService().createProcessInstanceQuery().count()).as("groups and guests go with it").isZero();
+    assertThat(engine.getManagementService().createJobQuery().count()).isZero();
+    assertThat(HOST.callsFor("web01")).contains("write-domain-config");
+    assertThat(HOST.callsFor("web02")).isEmpty();
+  }
+
+  @Test
   void failedUndoBecomesAnIncidentInsteadOfAFalseRollback() {
     HOST.failAt("mount", "web01");
     HOST.failAlways("delete-image", "web01");
@@ -340,6 +361,19 @@ class ProvisionBatchProcessTests {
     } finally {
       engine.getIdentityService().clearAuthentication();
     }
+  }
+
+  /** Runs the batch's and groups' jobs until every guest instance exists, none of a guest's own. */
+  private void runJobsUntilGuestsStarted() {
+    for (int round = 0; round < 50; round++) {
+      List<Job> jobs = engine.getManagementService().createJobQuery().executable().list().stream()
+          .filter(job -> !GUEST_PROCESS_KEY.equals(job.getProcessDefinitionKey())).toList();
+      if (jobs.isEmpty()) {
+        return;
+      }
+      jobs.forEach(job -> engine.getManagementService().executeJob(job.getId()));
+    }
+    throw new AssertionError("batch jobs still pending after 50 rounds");
   }
 
   private void runAllJobs() {
