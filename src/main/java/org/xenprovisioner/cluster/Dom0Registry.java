@@ -33,8 +33,14 @@ class Dom0Registry {
   }
 
   /** What a node says of its Dom0. */
-  record Registration(String name, String nodeId, Path imageDir, Path xenConfigDir, Path mountDir, Path baseImage,
+  record Registration(String name, NodeId nodeId, Path imageDir, Path xenConfigDir, Path mountDir, Path baseImage,
                       String baseImageFingerprint, String baseImageProblem, String version) {
+  }
+
+  /** The run that holds the Dom0's registration, if it is registered. */
+  Optional<NodeId> holderOf(String name) {
+    return jdbc.queryForList("SELECT NODE_ID_ FROM XP_DOM0 WHERE NAME_ = :name", Map.of("name", name), String.class)
+        .stream().findFirst().map(NodeId::parse);
   }
 
   /**
@@ -88,7 +94,7 @@ class Dom0Registry {
   }
 
   private static MapSqlParameterSource values(Registration node) {
-    return new MapSqlParameterSource().addValue("name", node.name()).addValue("node", node.nodeId())
+    return new MapSqlParameterSource().addValue("name", node.name()).addValue("node", node.nodeId().toString())
         .addValue("imageDir", node.imageDir().toString()).addValue("xenConfigDir", node.xenConfigDir().toString())
         .addValue("mountDir", node.mountDir().toString())
         .addValue("baseImage", node.baseImage() == null ? null : node.baseImage().toString())

@@ -1,5 +1,6 @@
 package org.xenprovisioner.cluster;
 
+import java.util.Optional;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,16 @@ class Heartbeat implements InitializingBean {
 
   @Override
   public void afterPropertiesSet() {
-    registry.register(dom0.registration()).filter(Dom0::alive).ifPresent(before -> LOG.warn(
-        "Dom0 {} was registered by a node seen {} (database time): if that node still runs, two nodes now share one "
-            + "Dom0 name; give each node its own provisioner.dom0", before.name(), before.lastSeen()));
+    Optional<NodeId> holder = registry.holderOf(dom0.name());
+    registry.register(dom0.registration()).filter(Dom0::alive).ifPresent(before -> {
+      if (holder.filter(dom0.nodeId()::succeeds).isPresent()) {
+        LOG.info("Dom0 {}: this node's previous run on this machine (pid {}, last seen {}) stopped without deregistering; "
+            + "taking over from it", before.name(), holder.get().pid(), before.lastSeen());
+      } else {
+        LOG.warn("Dom0 {} was registered by a node seen {} (database time): if that node still runs, two nodes now share "
+            + "one Dom0 name; give each node its own provisioner.dom0", before.name(), before.lastSeen());
+      }
+    });
     ThisDom0.BaseImageStatus base = dom0.baseImage();
     LOG.info("This node provisions on Dom0 {}: images in {}, domain configs in {}, base image {}", dom0.name(),
         dom0.layout().imageDir(), dom0.layout().xenConfigDir(), base.usable() ? base.path() : base.problem());

@@ -2,7 +2,6 @@ package org.xenprovisioner.cluster;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.HostLayout;
@@ -19,7 +18,7 @@ import org.xenprovisioner.host.image.BaseImageInspector;
 class ThisDom0 {
 
   private final String name;
-  private final String nodeId = UUID.randomUUID().toString();
+  private final NodeId nodeId = NodeId.ofThisRun();
   private final HostLayout layout;
   private final Path baseImage;
   private final BaseImageInspector inspector;
@@ -44,7 +43,7 @@ class ThisDom0 {
     return name;
   }
 
-  String nodeId() {
+  NodeId nodeId() {
     return nodeId;
   }
 
