@@ -82,7 +82,7 @@ public class StartupReconciler {
     Path dir = MountTable.real(mountDir);
     for (MountTable.Entry entry : MountTable.read(runner, timeout).entries()) {
       Path point = entry.mountPoint();
-      if (dir.equals(point.getParent()) && point.getFileName().toString().startsWith(EtcProbe.MOUNT_POINT_PREFIX)) {
+      if (dir.equals(point.getParent()) && point.getFileName().toString().startsWith(ReadOnlyMount.MOUNT_POINT_PREFIX)) {
         LOG.warn("Unmounting {} ({}), a base image partition a previous run was looking into", point, entry.source());
         runLogged(Command.of(timeout, "umount", point.toString()));
       }

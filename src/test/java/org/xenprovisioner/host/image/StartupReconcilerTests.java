@@ -65,7 +65,7 @@ class StartupReconcilerTests {
     BaseImageLayout.assumeToolsInstalled();
     Path base = BaseImageLayout.BARE_XFS.build(dir.resolve("base"));
     ProvisionerProperties properties = TestSettings.in(dir).baseImage(base).build();
-    Path left = Files.createDirectories(properties.mountDir().resolve(EtcProbe.MOUNT_POINT_PREFIX + "left-by-a-dead-run"));
+    Path left = Files.createDirectories(properties.mountDir().resolve(ReadOnlyMount.MOUNT_POINT_PREFIX + "left-by-a-dead-run"));
     RealHost.run("mount", "-t", "xfs", "-o", "ro,loop,norecovery,nouuid", base.toString(), left.toString());
     assertThat(RealHost.loopDevicesUnder(dir)).hasSize(1);
 
