@@ -17,6 +17,7 @@ import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.cluster.Dom0s;
 import org.xenprovisioner.host.GuestPaths;
+import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.ledger.BatchLedger;
 import org.xenprovisioner.ledger.LedgerBatch;
@@ -88,13 +89,14 @@ public class BatchHistory {
     Map<String, GuestActivities.Ran> ran = activities.of(batch.processInstanceId());
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     int[] outcome = new int[2];
+    Map<String, HostLayout> layouts = dom0s.layouts();
     for (SubmittedGuest submitted : ledger.guests(batch.id())) {
       Guest guest = submitted.guest();
       GuestRun run = runs.get(submitted.index());
       String state = run == null ? GUEST_PENDING : guestState(run.instance(), run.variables().get(VAR_GUEST_STATE));
       outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
       outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
-      Optional<GuestPaths> paths = dom0s.layoutOf(submitted.dom0()).map(layout -> layout.pathsOf(guest.hostname()));
+      Optional<GuestPaths> paths = Optional.ofNullable(layouts.get(submitted.dom0())).map(layout -> layout.pathsOf(guest.hostname()));
       GuestActivities.Ran guestRan = run == null ? GuestActivities.Ran.NOTHING
           : ran.getOrDefault(run.instance().getId(), GuestActivities.Ran.NOTHING);
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),

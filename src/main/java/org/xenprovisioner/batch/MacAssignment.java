@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.cluster.Dom0s;
-import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.host.files.DomainConfigMacs;
 import org.xenprovisioner.intake.XenMacs;
 
@@ -32,7 +31,7 @@ class MacAssignment {
       return placed;
     }
     Set<String> taken = new HashSet<>(claims.claimedMacs());
-    dom0s.layoutOf(dom0s.own()).map(HostLayout::xenConfigDir).ifPresent(dir -> taken.addAll(DomainConfigMacs.in(dir)));
+    taken.addAll(DomainConfigMacs.in(dom0s.ownLayout().xenConfigDir()));
     placed.stream().map(place -> place.guest().mac()).filter(mac -> mac != null).forEach(taken::add);
     List<GuestPlacement.Placed> assigned = new ArrayList<>();
     for (GuestPlacement.Placed place : placed) {

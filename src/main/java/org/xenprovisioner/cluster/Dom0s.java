@@ -2,7 +2,6 @@ package org.xenprovisioner.cluster;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.host.HostLayout;
 
@@ -49,11 +48,18 @@ public class Dom0s {
     return targets;
   }
 
-  /** Where the named Dom0 puts guest files; empty for a Dom0 no node ever registered. */
-  public Optional<HostLayout> layoutOf(String name) {
-    if (self.name().equals(name)) {
-      return Optional.of(self.layout());
+  /** Where this node's Dom0 puts guest files. */
+  public HostLayout ownLayout() {
+    return self.layout();
+  }
+
+  /** Where each known Dom0 puts guest files, this node's from its own configuration; one query. */
+  public Map<String, HostLayout> layouts() {
+    Map<String, HostLayout> layouts = new LinkedHashMap<>();
+    layouts.put(self.name(), self.layout());
+    for (Dom0 dom0 : registry.list()) {
+      layouts.putIfAbsent(dom0.name(), dom0.layout());
     }
-    return registry.find(name).map(Dom0::layout);
+    return layouts;
   }
 }
