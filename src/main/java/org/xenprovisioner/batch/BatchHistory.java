@@ -71,11 +71,6 @@ public class BatchHistory {
         outcomes.getOrDefault(batch.processInstanceId(), new int[2]))).toList();
   }
 
-  /** Whether a batch of that id exists, without reading its guests. */
-  public boolean exists(String batchId) {
-    return ledger.batch(batchId).isPresent();
-  }
-
   public Optional<BatchDetail> detail(String batchId) {
     Optional<LedgerBatch> found = ledger.batch(batchId);
     if (found.isEmpty()) {

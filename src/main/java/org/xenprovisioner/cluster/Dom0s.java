@@ -28,7 +28,7 @@ public class Dom0s {
    * @param local whether it is this node's own Dom0 (whose disks this node can look at)
    */
   public record Target(String name, HostLayout layout, String baseImageFingerprint, String baseImageProblem,
-                       boolean local, boolean alive) {
+                       boolean local) {
   }
 
   /** This node's Dom0: where rows that name none are made. */
@@ -40,10 +40,10 @@ public class Dom0s {
   public Map<String, Target> targets() {
     Map<String, Target> targets = new LinkedHashMap<>();
     ThisDom0.BaseImageStatus base = self.baseImage();
-    targets.put(self.name(), new Target(self.name(), self.layout(), base.fingerprint(), base.problem(), true, true));
+    targets.put(self.name(), new Target(self.name(), self.layout(), base.fingerprint(), base.problem(), true));
     for (Dom0 dom0 : registry.list()) {
       targets.putIfAbsent(dom0.name(), new Target(dom0.name(), dom0.layout(), dom0.baseImageFingerprint(),
-          dom0.baseImageProblem(), false, dom0.alive()));
+          dom0.baseImageProblem(), false));
     }
     return targets;
   }

@@ -37,9 +37,9 @@ class GuestPlacementTests {
     dir = Files.createTempDirectory("xenprov-placement-");
     when(dom0s.own()).thenReturn("dom0-a");
     when(dom0s.targets()).thenReturn(targets);
-    targets.put("dom0-a", new Dom0s.Target("dom0-a", HostLayout.of(dir, dir, dir.resolve("mnt")), "fp-a", null, true, true));
+    targets.put("dom0-a", new Dom0s.Target("dom0-a", HostLayout.of(dir, dir, dir.resolve("mnt")), "fp-a", null, true));
     targets.put("dom0-b", new Dom0s.Target("dom0-b", HostLayout.of(Path.of("/b/images"), Path.of("/b/xen"), Path.of("/b/mnt")),
-        "fp-b", null, false, false));
+        "fp-b", null, false));
   }
 
   @AfterEach
@@ -75,7 +75,7 @@ class GuestPlacementTests {
   @Test
   void aDom0WithoutAUsableBaseImageTakesNoGuests() {
     targets.put("dom0-b", new Dom0s.Target("dom0-b", targets.get("dom0-b").layout(), null, "provisioner.base-image is not set",
-        false, true));
+        false));
     assertThatThrownBy(() -> place("web01,192.0.2.10,00:16:3e:00:00:01,,,,,dom0-b\n"
         + "web02,192.0.2.11,00:16:3e:00:00:02,,,,,dom0-b\n"))
         .isInstanceOfSatisfying(VmListRejectedException.class, e -> assertThat(e.errors())
@@ -83,7 +83,7 @@ class GuestPlacementTests {
             .containsExactly(tuple(1, "dom0", "Dom0 dom0-b cannot take guests: provisioner.base-image is not set")));
 
     targets.put("dom0-a", new Dom0s.Target("dom0-a", targets.get("dom0-a").layout(), null, "provisioner.base-image: LVM",
-        true, true));
+        true));
     assertThatThrownBy(() -> place("web01,192.0.2.10,00:16:3e:00:00:01\n"))
         .isInstanceOfSatisfying(VmListRejectedException.class, e -> assertThat(e.errors())
             .extracting(VmListError::line, VmListError::column, VmListError::message)
