@@ -4,6 +4,7 @@ import static org.xenprovisioner.process.BatchProcess.GUESTS_PER_GROUP;
 import static org.xenprovisioner.process.BatchProcess.VAR_GROUP_INDEX;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.ledger.SubmittedGuests;
 
@@ -52,13 +53,12 @@ public class GuestRouting {
     return ledger.find(batchInstanceId(execution), guestIndex(execution)).dom0();
   }
 
-  /** The batch's own process instance: the top of the chain of callers. */
+  /**
+   * The batch's own process instance: the root of the chain of callers, as the engine records it on
+   * every execution (only the engine writes it).
+   */
   static String batchInstanceId(DelegateExecution execution) {
-    DelegateExecution instance = execution.getProcessInstance();
-    while (instance.getSuperExecution() != null) {
-      instance = instance.getSuperExecution().getProcessInstance();
-    }
-    return instance.getProcessInstanceId();
+    return ((ExecutionEntity) execution).getRootProcessInstanceId();
   }
 
   private static int group(DelegateExecution execution) {
