@@ -67,8 +67,10 @@ final class ProcessGuard extends NoCommandChecks {
   @Override
   public void checkCreateProcessInstance(ProcessDefinition definition) {
     Authentication user = ordinaryUser();
-    if (user != null && isOurs(definition.getKey()) && !groups(user).contains(API_GROUP)) {
-      refuse(user, "start " + PROCESS_KEY + ": a batch starts only through POST /api/batches, which validates it");
+    if (user != null && isOurs(definition.getKey())
+        && !(PROCESS_KEY.equals(definition.getKey()) && groups(user).contains(API_GROUP))) {
+      refuse(user, "start " + definition.getKey() + ": a batch starts only through POST /api/batches, which validates it,"
+          + " and its groups and guests only from the batch");
     }
   }
 
