@@ -37,13 +37,14 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
 /**
  * The engine's side of the trust boundary: a command check the engine runs for every command,
  * whichever route it came by (our API, Tasklist, Cockpit, {@code /engine-rest}), next to its own
- * authorization checks. For {@code provision-batch} it refuses what a REST caller could use to steer
- * root operations or the approval:
+ * authorization checks. For {@code provision-batch}, its groups ({@code provision-guests}) and its
+ * guests ({@code provision-guest}) it refuses what a REST caller could use to steer root operations
+ * or the approval:
  * <ul>
  *   <li>starting or restarting an instance (with variables or start instructions), modifying,
  *   migrating, executing its jobs by hand, batch operations, and writing its variables: refused
- *   for every authenticated user but {@code camunda-admin}; the batch API starts instances with the
- *   {@link #API_GROUP} that no user is a member of;</li>
+ *   for every authenticated user but {@code camunda-admin}; the batch API starts {@code provision-batch}
+ *   (and nothing else) with the {@link #API_GROUP} that no user is a member of;</li>
  *   <li>working {@code approve-batch} (claim, complete, submit the form, resolve): only members of
  *   {@code approvers}, never the user who started the instance as the engine recorded it (four
  *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}

@@ -1,6 +1,10 @@
 package org.xenprovisioner.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.xenprovisioner.process.BatchProcess.GROUP_PROCESS_KEY;
+import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
+import static org.xenprovisioner.process.BatchProcess.VAR_GROUP_INDEX;
+import static org.xenprovisioner.process.BatchProcess.VAR_GUEST_INDEX;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -75,14 +82,14 @@ class TrustBoundaryTests extends RealAppTest {
     for (String user : ROLES) {
       refused(user, "POST", "/process-definition/key/provision-batch/start", steering + "}");
       refused(user, "POST", "/process-definition/key/provision-batch/start", steering
-          + ", \"startInstructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+          + ", \"startInstructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuests\"}]}");
       refused(user, "POST", "/process-definition/key/provision-batch/submit-form", steering + "}");
       refused(user, "POST", "/process-definition/" + definition + "/restart", "{\"processInstanceIds\": [\""
-          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuests\"}]}");
       refused(user, "POST", "/process-definition/" + definition + "/restart-async", "{\"processInstanceIds\": [\""
-          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+          + instanceOf(rejected) + "\"], \"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuests\"}]}");
       refused(user, "POST", "/process-instance/" + instance + "/modification",
-          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"SubProcess_ProvisionGuest\"}]}");
+          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuests\"}]}");
       refused(user, "POST", "/process-instance/" + instance + "/modification-async",
           "{\"instructions\": [{\"type\": \"cancel\", \"activityId\": \"approve-batch\"}]}");
       refused(user, "POST", "/migration/execute", "{\"migrationPlan\": {\"sourceProcessDefinitionId\": \"" + definition
@@ -228,6 +235,53 @@ class TrustBoundaryTests extends RealAppTest {
 
   @Test
   @Order(7)
+  void nobodyStartsOrSteersAGroupOrAGuestProcessDirectly() throws Exception {
+    // an approved batch whose guest is held before its first step (as an administrator can in Cockpit)
+    ManagementService management = engine.getManagementService();
+    management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).suspend();
+    String batch = submit("held1", "olga");
+    decide(batch, "arne", true);
+    RuntimeService runtime = engine.getRuntimeService();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+    while (runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch).count() == 0
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    ProcessInstance guest = runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
+        .processInstanceBusinessKey(batch).singleResult();
+    String group = runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY)
+        .processInstanceBusinessKey(batch).singleResult().getId();
+    String job = management.createJobQuery().processInstanceId(guest.getId()).singleResult().getId();
+    String index = "{\"value\": 5, \"type\": \"Integer\"}";
+    for (String user : ROLES) {
+      refused(user, "POST", "/process-definition/key/" + GUEST_PROCESS_KEY + "/tenant-id/" + guest.getTenantId() + "/start",
+          "{\"businessKey\": \"" + batch + "\", \"variables\": {\"guestIndex\": " + index + "}}");
+      refused(user, "POST", "/process-definition/key/" + GROUP_PROCESS_KEY + "/start",
+          "{\"businessKey\": \"" + batch + "\", \"variables\": {\"groupIndex\": " + index + "}}");
+      refused(user, "PUT", "/process-instance/" + guest.getId() + "/variables/guestIndex", index);
+      refused(user, "PUT", "/process-instance/" + group + "/variables/groupIndex", index);
+      refused(user, "PUT", "/execution/" + group + "/localVariables/loopCounter", index);
+      refused(user, "POST", "/process-instance/" + group + "/modification",
+          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuest\"}]}");
+      refused(user, "POST", "/process-instance/" + guest.getId() + "/modification",
+          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"Task_WriteDomainConfig\"}]}");
+      refused(user, "POST", "/job/" + job + "/execute", null);
+    }
+    assertThat(runtime.getVariable(guest.getId(), VAR_GUEST_INDEX)).isEqualTo(0);
+    assertThat(runtime.getVariable(group, VAR_GROUP_INDEX)).isEqualTo(0);
+    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).count()).isEqualTo(1);
+    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY).count()).isEqualTo(1);
+
+    // the administrator gives up on it: nothing of it was ever written
+    runtime.deleteProcessInstance(instanceOf(batch), "held for the test");
+    management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).activate();
+    assertThat(root.resolve("images/held1.img")).doesNotExist();
+    assertThat(root.resolve("xen/held1.cfg")).doesNotExist();
+    assertThat(elsewhere).doesNotExist();
+  }
+
+  @Test
+  @Order(8)
   void anHonestBatchStillProvisionsAndNothingExistsOutsideTheConfiguredDirectories() throws Exception {
     String batch = submit("honest1", "olga");
     decide(batch, "arne", true);
@@ -287,7 +341,7 @@ class TrustBoundaryTests extends RealAppTest {
   }
 
   private String instanceOf(String batch) {
-    return engineGet("/history/process-instance?processInstanceBusinessKey=" + batch, "admin").get(0).get("id").asText();
+    return engineGet("/history/process-instance?processDefinitionKey=provision-batch&processInstanceBusinessKey=" + batch, "admin").get(0).get("id").asText();
   }
 
   private String taskOf(String instance) {
