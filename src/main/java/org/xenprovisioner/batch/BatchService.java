@@ -26,9 +26,9 @@ import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.intake.VmListParser;
 import org.xenprovisioner.intake.VmListRejectedException;
 import org.xenprovisioner.ledger.BatchLedger;
-import org.xenprovisioner.process.BatchEvents;
 import org.xenprovisioner.ledger.LedgerBatch;
 import org.xenprovisioner.ledger.SubmittedGuest;
+import org.xenprovisioner.process.BatchEvents;
 import org.xenprovisioner.security.ProcessGuardPlugin;
 
 /** Submitting a batch (validate, claim, record, start) and deciding on it. */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.springframework.util.unit.DataSize;
-import org.xenprovisioner.config.StartRefusedException;
+import org.xenprovisioner.StartRefusedException;
 import org.xenprovisioner.host.command.Command;
 import org.xenprovisioner.host.command.CommandRunner;
 

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.xenprovisioner.host.GuestPaths;
-import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.host.HostOperations;
 import org.xenprovisioner.host.command.HostOperationException;
+import org.xenprovisioner.host.files.GuestFile;
 import org.xenprovisioner.host.image.CopyProgress;
 import org.xenprovisioner.intake.Guest;
 

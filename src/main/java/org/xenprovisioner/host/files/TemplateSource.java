@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.xenprovisioner.config.StartRefusedException;
+import org.xenprovisioner.StartRefusedException;
 
 /**
  * Where the templates come from: the operator's directory when {@code provisioner.template-dir} is

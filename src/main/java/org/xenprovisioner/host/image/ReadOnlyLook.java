@@ -7,7 +7,6 @@ import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.command.HostOperationException;
 
-
 /**
  * A look into the root file system of an image (the base image, for the plan) that changes nothing:
  * the root {@link BaseImageInspector} finds, mounted by {@link ReadOnlyMount}, so the reader sees the

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xenprovisioner.config.StartRefusedException;
-import org.yaml.snakeyaml.Yaml;
+import org.xenprovisioner.StartRefusedException;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.testing.TestSettings;
+import org.yaml.snakeyaml.Yaml;
 
 class TemplateRendererTests {
 

@@ -1,4 +1,4 @@
-package org.xenprovisioner.config;
+package org.xenprovisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

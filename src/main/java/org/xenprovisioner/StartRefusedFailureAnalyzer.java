@@ -1,4 +1,4 @@
-package org.xenprovisioner.config;
+package org.xenprovisioner;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -1,4 +1,4 @@
-package org.xenprovisioner.config;
+package org.xenprovisioner;
 
 /**
  * A reason the application will not start that the operator can fix: a setting that names no

@@ -1,4 +1,4 @@
-package org.xenprovisioner.config;
+package org.xenprovisioner;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
