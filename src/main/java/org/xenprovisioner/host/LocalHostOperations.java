@@ -148,9 +148,9 @@ public class LocalHostOperations implements HostOperations {
   @Override
   public GuestFile writeDomainConfig(GuestPaths paths, Guest guest, String owner) {
     if (Ownership.isOwnedBy(paths.domainConfig(), owner)) {
-      // written before a crash or a lost commit: what it holds is what was rendered for this guest then
+      // written before a crash or a lost commit: what it holds is what this step wrote then
       OwnedFiles.deleteTemporary(paths.domainConfig(), owner);
-      return domainConfigs.plan(paths.domainConfig(), guest, paths.image(), owner);
+      return domainConfigs.written(paths.domainConfig());
     }
     return domainConfigs.write(paths.domainConfig(), guest, paths.image(), owner);
   }

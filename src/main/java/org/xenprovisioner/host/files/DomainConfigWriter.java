@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.springframework.stereotype.Component;
@@ -27,6 +28,19 @@ public class DomainConfigWriter {
   public GuestFile plan(Path domainConfig, Guest guest, Path image, String owner) {
     return new GuestFile(domainConfig.toString(), GuestFile.DOM0, GuestFile.WRITE, templates.domainConfig(guest, image, owner),
         MODE, null);
+  }
+
+  /**
+   * The domain config as it is on disk, written by an earlier run of the step (before a crash or a
+   * lost commit): what it holds, and its permissions, is what was written then.
+   */
+  public GuestFile written(Path domainConfig) {
+    try {
+      return new GuestFile(domainConfig.toString(), GuestFile.DOM0, GuestFile.WRITE, Files.readString(domainConfig),
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(domainConfig, LinkOption.NOFOLLOW_LINKS)), null);
+    } catch (IOException e) {
+      throw new HostOperationException("cannot read the domain config " + domainConfig + ": " + e.getMessage(), e);
+    }
   }
 
   public GuestFile write(Path domainConfig, Guest guest, Path image, String owner) {
