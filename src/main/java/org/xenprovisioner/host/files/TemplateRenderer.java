@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.StartRefusedException;
 import org.xenprovisioner.config.ProvisionerProperties;
@@ -37,6 +38,8 @@ public class TemplateRenderer {
   private final TemplateSource templates;
   private final String family;
   private final String bridge;
+  /** Each family's templates, listed once (a directory walk or a scan of the jar), as checked at start. */
+  private final Map<String, List<String>> listed = new ConcurrentHashMap<>();
 
   public TemplateRenderer(ProvisionerProperties properties) {
     this.templates = TemplateSource.of(properties.templateDir());
@@ -68,9 +71,10 @@ public class TemplateRenderer {
   /** Guest paths mapped to their rendered content, for the given family. */
   Map<String, String> guestFiles(Guest guest, Path image, String owner, String family) {
     Map<String, String> files = new LinkedHashMap<>();
+    Map<String, Object> model = model(guest, image, owner);
     for (String template : guestTemplates(family)) {
       String guestPath = template.substring(family.length() + 1, template.length() - SUFFIX.length());
-      files.put(guestPath, render(template, model(guest, image, owner)));
+      files.put(guestPath, render(template, model));
     }
     return files;
   }
@@ -136,7 +140,7 @@ public class TemplateRenderer {
   }
 
   private List<String> guestTemplates(String family) {
-    return templates.templates(family);
+    return listed.computeIfAbsent(family, templates::templates);
   }
 
   private String render(String name, Map<String, Object> model) {
