@@ -77,7 +77,7 @@ public class LocalHostOperations implements HostOperations {
     }
     BaseImageFingerprint.check(baseImage, baseImageFingerprint);
     // checked at submission too; again here, since the base may have changed while the batch waited
-    RootFileSystem root = inspector.inspect(baseImage);
+    RootFileSystem root = inspector.inspectBase(baseImage);
     cloner.copy(baseImage, image, owner, progress);
     layouts.put(image, root);
   }

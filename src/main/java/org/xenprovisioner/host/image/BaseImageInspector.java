@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.Command;
@@ -36,6 +37,8 @@ public class BaseImageInspector {
   private final Duration timeout;
   private final Integer rootPartition;
   private final EtcProbe etc;
+  /** The last inspection of each base image, with the fingerprint it was made at. */
+  private final Map<Path, Inspected> inspected = new ConcurrentHashMap<>();
 
   public BaseImageInspector(CommandRunner runner, ProvisionerProperties properties) {
     this.runner = runner;
@@ -45,6 +48,24 @@ public class BaseImageInspector {
   }
 
   record Partition(int number, long offset, long size) {
+  }
+
+  private record Inspected(String fingerprint, RootFileSystem root) {
+  }
+
+  /**
+   * {@link #inspect}, for a base image that every guest and every plan reads: inspected again (blkid,
+   * partx, debugfs) only when its fingerprint changed since the last time.
+   */
+  public RootFileSystem inspectBase(Path baseImage) {
+    String fingerprint = BaseImageFingerprint.of(baseImage);
+    Inspected last = inspected.get(baseImage);
+    if (last != null && last.fingerprint().equals(fingerprint)) {
+      return last.root();
+    }
+    RootFileSystem root = inspect(baseImage);
+    inspected.put(baseImage, new Inspected(fingerprint, root));
+    return root;
   }
 
   /** Where the root file system lies; throws {@link HostOperationException} naming the image and the reason. */

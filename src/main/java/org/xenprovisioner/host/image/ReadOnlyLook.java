@@ -8,7 +8,7 @@ import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.command.HostOperationException;
 
 /**
- * A look into the root file system of an image (the base image, for the plan) that changes nothing:
+ * A look into the root file system of the base image (for the plan) that changes nothing:
  * the root {@link BaseImageInspector} finds, mounted by {@link ReadOnlyMount}, so the reader sees the
  * very files a guest copied from it will have.
  */
@@ -25,7 +25,7 @@ public class ReadOnlyLook {
 
   /** The reader's answer about the image's root file system, mounted read-only for as long as the reader runs. */
   public <T> T into(Path image, Function<Path, T> reader) {
-    RootFileSystem root = inspector.inspect(image);
+    RootFileSystem root = inspector.inspectBase(image);
     try {
       return mount.read(image, root.offset(), root.sizeLimit(), root.type(), reader);
     } catch (ReadOnlyMount.RefusedException e) {
