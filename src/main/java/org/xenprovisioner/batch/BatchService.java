@@ -84,8 +84,9 @@ public class BatchService {
         .map(place -> new GuestPlacement.Placed(place.guest(), place.dom0(), macAssigned.contains(place.guest().hostname())))
         .toList();
     ledger.lockSubmissions();
-    List<GuestPlacement.Placed> placed = macs.assign(located);
-    List<VmListError> conflicts = claims.conflicts(placed);
+    GuestClaims.Open open = claims.open();
+    List<GuestPlacement.Placed> placed = macs.assign(located, open);
+    List<VmListError> conflicts = claims.conflicts(placed, open);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);
     }

@@ -38,9 +38,23 @@ class GuestClaims {
     this.ledger = ledger;
   }
 
-  List<VmListError> conflicts(List<GuestPlacement.Placed> placed) {
+  /**
+   * What the batches still waiting for approval or running have claimed, read once per submission:
+   * {@code column:value} (host name in lower case) to the batch that claims it.
+   */
+  record Open(Map<String, String> claimed) {
+
+    /** The MACs claimed. */
+    Set<String> macs() {
+      Set<String> macs = new HashSet<>();
+      claimed.keySet().stream().filter(key -> key.startsWith("mac:")).forEach(key -> macs.add(key.substring(4)));
+      return macs;
+    }
+  }
+
+  List<VmListError> conflicts(List<GuestPlacement.Placed> placed, Open open) {
     List<VmListError> errors = new ArrayList<>();
-    Map<String, String> claimed = claimedByOpenBatches();
+    Map<String, String> claimed = open.claimed();
     for (GuestPlacement.Placed place : placed) {
       Guest guest = place.guest();
       if (place.dom0().local()) {
@@ -53,13 +67,6 @@ class GuestClaims {
       claim(errors, claimed, guest, "mac", guest.mac());
     }
     return errors;
-  }
-
-  /** The MACs the batches still waiting for approval or running have claimed. */
-  Set<String> claimedMacs() {
-    Set<String> macs = new HashSet<>();
-    claimedByOpenBatches().keySet().stream().filter(key -> key.startsWith("mac:")).forEach(key -> macs.add(key.substring(4)));
-    return macs;
   }
 
   private static void exists(List<VmListError> errors, Guest guest, String what, Path file) {
@@ -75,7 +82,7 @@ class GuestClaims {
     }
   }
 
-  private Map<String, String> claimedByOpenBatches() {
+  Open open() {
     List<String> open = runtime.createProcessInstanceQuery().processDefinitionKey(PROCESS_KEY).list().stream()
         .map(ProcessInstance::getId).toList();
     Map<String, String> claims = new HashMap<>();
@@ -85,6 +92,6 @@ class GuestClaims {
       claims.putIfAbsent("ip:" + guest.ip(), submitted.batchId());
       claims.putIfAbsent("mac:" + guest.mac(), submitted.batchId());
     }
-    return claims;
+    return new Open(claims);
   }
 }

@@ -18,19 +18,17 @@ import org.xenprovisioner.intake.XenMacs;
 @Component
 class MacAssignment {
 
-  private final GuestClaims claims;
   private final Dom0s dom0s;
 
-  MacAssignment(GuestClaims claims, Dom0s dom0s) {
-    this.claims = claims;
+  MacAssignment(Dom0s dom0s) {
     this.dom0s = dom0s;
   }
 
-  List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed) {
+  List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed, GuestClaims.Open open) {
     if (placed.stream().allMatch(place -> place.guest().mac() != null)) {
       return placed;
     }
-    Set<String> taken = new HashSet<>(claims.claimedMacs());
+    Set<String> taken = new HashSet<>(open.macs());
     taken.addAll(DomainConfigMacs.in(dom0s.ownLayout().xenConfigDir()));
     placed.stream().map(place -> place.guest().mac()).filter(mac -> mac != null).forEach(taken::add);
     List<GuestPlacement.Placed> assigned = new ArrayList<>();
