@@ -40,7 +40,7 @@ abstract class GuestStep implements JavaDelegate {
     } catch (HostOperationException | UncheckedIOException | VmListRejectedException | NotInLedgerException e) {
       String who = guest != null ? "Guest " + guest.guest().hostname() : "Guest #" + execution.getVariable(VAR_GUEST_INDEX);
       String message = who + ": " + execution.getCurrentActivityName() + " failed: " + e.getMessage();
-      LOG.warn("{}; rolling the guest back", message);
+      LOG.warn("{}; rolling the guest back", BatchEvents.oneLine(message));
       execution.setVariable(VAR_GUEST_ERROR, message);
       execution.setVariable(VAR_FAILED_STEP, execution.getCurrentActivityId());
       throw new BpmnError(ERROR_GUEST_FAILED, message);
