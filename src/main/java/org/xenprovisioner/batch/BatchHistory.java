@@ -65,6 +65,14 @@ public class BatchHistory {
         outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
       }
     }
+    List<String> withoutGuestInstances = instanceIds.stream().filter(id -> !outcomes.containsKey(id)).toList();
+    earlierGuests(withoutGuestInstances).forEach((instance, scopes) -> {
+      int[] outcome = outcomes.computeIfAbsent(instance, k -> new int[2]);
+      for (Map<String, Object> scope : scopes.values()) {
+        outcome[0] += GUEST_PROVISIONED.equals(scope.get(VAR_GUEST_STATE)) ? 1 : 0;
+        outcome[1] += GUEST_ROLLED_BACK.equals(scope.get(VAR_GUEST_STATE)) ? 1 : 0;
+      }
+    });
     Map<String, Integer> counts = ledger.guestCounts();
     return batches.stream().map(batch -> summary(batch, instances.get(batch.processInstanceId()),
         decisions.getOrDefault(batch.processInstanceId(), Map.of()), counts.getOrDefault(batch.id(), 0),
@@ -85,10 +93,14 @@ public class BatchHistory {
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     int[] outcome = new int[2];
     Map<String, HostLayout> layouts = dom0s.layouts();
+    Map<Integer, Map<String, Object>> earlier = runs.isEmpty()
+        ? earlierGuests(List.of(batch.processInstanceId())).getOrDefault(batch.processInstanceId(), Map.of()) : Map.of();
     for (SubmittedGuest submitted : ledger.guests(batch.id())) {
       Guest guest = submitted.guest();
       GuestRun run = runs.get(submitted.index());
-      String state = run == null ? GUEST_PENDING : guestState(run.instance(), run.variables().get(VAR_GUEST_STATE));
+      Map<String, Object> earlierScope = earlier.getOrDefault(submitted.index(), Map.of());
+      String state = run != null ? guestState(run.instance(), run.variables().get(VAR_GUEST_STATE))
+          : earlierScope.get(VAR_GUEST_STATE) instanceof String recorded ? recorded : GUEST_PENDING;
       outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
       outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
       Optional<GuestPaths> paths = Optional.ofNullable(layouts.get(submitted.dom0())).map(layout -> layout.pathsOf(guest.hostname()));
@@ -97,7 +109,7 @@ public class BatchHistory {
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),
           submitted.dom0(),
           state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
-          run == null ? null : text(run.variables().get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
+          text((run == null ? earlierScope : run.variables()).get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
     }
     BatchDetail.Approval approval = decision.get(VAR_APPROVED) instanceof Boolean approved
         ? new BatchDetail.Approval(text(decision.get(VAR_APPROVED_BY)), date(decision.get(VAR_APPROVED_AT)),
@@ -131,6 +143,32 @@ public class BatchHistory {
       }
     });
     return runs;
+  }
+
+  /**
+   * Batches of the single-Dom0 release ran each guest as a scope of the batch's own instance, its
+   * position, state and error in that scope's variables (the engine also keeps a copy of a finished
+   * scope's variables for compensation: a finished state wins over RUNNING). By batch instance, then
+   * guest position; empty for batches of this release, whose instance holds no guest's variables.
+   */
+  private Map<String, Map<Integer, Map<String, Object>>> earlierGuests(List<String> batchInstanceIds) {
+    Map<String, Map<String, Object>> byExecution = new HashMap<>();
+    Map<String, String> instanceOfExecution = new HashMap<>();
+    for (HistoricVariableInstance variable : variables(batchInstanceIds, VAR_GUEST_INDEX, VAR_GUEST_STATE, VAR_GUEST_ERROR)) {
+      byExecution.computeIfAbsent(variable.getExecutionId(), k -> new HashMap<>()).put(variable.getName(), variable.getValue());
+      instanceOfExecution.put(variable.getExecutionId(), variable.getProcessInstanceId());
+    }
+    Map<String, Map<Integer, Map<String, Object>>> guests = new HashMap<>();
+    byExecution.forEach((execution, scope) -> {
+      if (scope.get(VAR_GUEST_INDEX) instanceof Integer index) {
+        Map<Integer, Map<String, Object>> ofInstance = guests.computeIfAbsent(instanceOfExecution.get(execution), k -> new HashMap<>());
+        Map<String, Object> known = ofInstance.get(index);
+        if (known == null || GUEST_RUNNING.equals(known.get(VAR_GUEST_STATE))) {
+          ofInstance.put(index, scope);
+        }
+      }
+    });
+    return guests;
   }
 
   /** Where a guest's instance ended says what became of it; one still running is RUNNING. */
