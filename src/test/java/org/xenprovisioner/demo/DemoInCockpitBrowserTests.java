@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -105,8 +107,7 @@ class DemoInCockpitBrowserTests {
       wait.until(driver -> management.createJobQuery().activityId(HELD_AT).count() == 3);
       // the batch: its one group of guests running
       browser.navigate().refresh();
-      WebElement groups = wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(BatchProcess.CALL_ACTIVITY_GROUPS)));
-      assertThat(groups.getText()).isEqualTo("1");
+      waitForCount(wait, BatchProcess.CALL_ACTIVITY_GROUPS, "1");
       assertThat(history.list().get(0).state().name()).isEqualTo("RUNNING");
       Browser.screenshot(browser, "demo-cockpit-batch");
 
@@ -115,13 +116,12 @@ class DemoInCockpitBrowserTests {
           .processDefinitionKey(BatchProcess.GUEST_PROCESS_KEY).list();
       assertThat(guests).hasSize(3);
       browser.get(cockpit + "/#/process-definition/" + guests.get(0).getProcessDefinitionId() + "/runtime");
-      WebElement held = wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(HELD_AT)));
-      wait.until(ExpectedConditions.textToBePresentInElement(held, "3"));
+      waitForCount(wait, HELD_AT, "3");
       Browser.screenshot(browser, "demo-cockpit-running");
 
       // one guest: its step, and its copy's progress among its variables
       browser.get(cockpit + "/#/process-instance/" + guests.get(0).getId() + "/runtime");
-      assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(overlay(HELD_AT))).getText()).isEqualTo("1");
+      waitForCount(wait, HELD_AT, "1");
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[cam-tabs] table, .ctn-tabbed-content"),
           "copyProgress"));
       Browser.screenshot(browser, "demo-cockpit-guest");
@@ -138,6 +138,25 @@ class DemoInCockpitBrowserTests {
       throw e;
     } finally {
       browser.quit();
+    }
+  }
+
+  /**
+   * Waits until Cockpit draws {@code count} running instances on an activity. Cockpit redraws its
+   * overlays whenever it reloads the instance counts, so the badge is looked up afresh on every poll
+   * (an element found once may be gone a moment later) and the wait fails naming what it last saw.
+   */
+  private static void waitForCount(WebDriverWait wait, String activity, String count) {
+    String[] seen = {"no badge"};
+    try {
+      wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+        List<String> shown = driver.findElements(overlay(activity)).stream().filter(WebElement::isDisplayed)
+            .map(WebElement::getText).toList();
+        seen[0] = shown.isEmpty() ? "no badge" : String.join(", ", shown);
+        return shown.contains(count);
+      });
+    } catch (TimeoutException e) {
+      throw new AssertionError("Cockpit should show " + count + " on " + activity + ", it showed " + seen[0], e);
     }
   }
 
