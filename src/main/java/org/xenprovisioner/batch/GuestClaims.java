@@ -15,7 +15,9 @@ import java.util.Set;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
+import org.xenprovisioner.cluster.Dom0s;
 import org.xenprovisioner.host.GuestPaths;
+import org.xenprovisioner.host.files.DomainConfigMacs;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.intake.VmListError;
 import org.xenprovisioner.ledger.BatchLedger;
@@ -24,29 +26,33 @@ import org.xenprovisioner.ledger.SubmittedGuest;
 /**
  * Refuses guests whose host name, IP or MAC a batch that is still waiting for approval or running
  * has claimed, on any Dom0 (the ledger is the cluster's), and guests of this node's own Dom0 whose
- * files already exist. Whether a guest's files exist on another Dom0 only that Dom0's node can tell:
- * its step 1 fails the guest then.
+ * files already exist or whose MAC a domain config already in this node's Xen config directory gives
+ * (one made by hand counts as much as ours). Whether a guest's files exist on another Dom0 only that
+ * Dom0's node can tell: its step 1 fails the guest then.
  */
 @Component
 class GuestClaims {
 
   private final RuntimeService runtime;
   private final BatchLedger ledger;
+  private final Dom0s dom0s;
 
-  GuestClaims(RuntimeService runtime, BatchLedger ledger) {
+  GuestClaims(RuntimeService runtime, BatchLedger ledger, Dom0s dom0s) {
     this.runtime = runtime;
     this.ledger = ledger;
+    this.dom0s = dom0s;
   }
 
   /**
-   * What the batches still waiting for approval or running have claimed, read once per submission:
-   * {@code column:value} (host name in lower case) to the batch that claims it.
+   * What is taken, read once per submission: {@code claimed} maps {@code column:value} (host name in
+   * lower case) to the open batch that claims it, {@code configured} the MACs of this node's domain
+   * configs to the file that gives each.
    */
-  record Open(Map<String, String> claimed) {
+  record Open(Map<String, String> claimed, Map<String, Path> configured) {
 
-    /** The MACs claimed. */
+    /** The MACs no new guest may take. */
     Set<String> macs() {
-      Set<String> macs = new HashSet<>();
+      Set<String> macs = new HashSet<>(configured.keySet());
       claimed.keySet().stream().filter(key -> key.startsWith("mac:")).forEach(key -> macs.add(key.substring(4)));
       return macs;
     }
@@ -61,6 +67,10 @@ class GuestClaims {
         GuestPaths paths = place.paths();
         exists(errors, guest, "image", paths.image());
         exists(errors, guest, "domain config", paths.domainConfig());
+        Path configuredBy = open.configured().get(guest.mac());
+        if (configuredBy != null) {
+          errors.add(new VmListError(guest.line(), "mac", guest.mac() + " is already the MAC of domain config " + configuredBy));
+        }
       }
       claim(errors, claimed, guest, "hostname", guest.hostname().toLowerCase(Locale.ROOT));
       claim(errors, claimed, guest, "ip", guest.ip());
@@ -92,6 +102,6 @@ class GuestClaims {
       claims.putIfAbsent("ip:" + guest.ip(), submitted.batchId());
       claims.putIfAbsent("mac:" + guest.mac(), submitted.batchId());
     }
-    return new Open(claims);
+    return new Open(claims, DomainConfigMacs.in(dom0s.ownLayout().xenConfigDir()));
   }
 }

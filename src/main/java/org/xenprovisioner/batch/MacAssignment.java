@@ -5,31 +5,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import org.xenprovisioner.cluster.Dom0s;
-import org.xenprovisioner.host.files.DomainConfigMacs;
 import org.xenprovisioner.intake.XenMacs;
 
 /**
  * Gives every row that left its MAC empty one of {@link XenMacs}, in list order, unique against the
- * MACs of the batch's other rows, those the open batches claim (on any Dom0) and those of the domain
- * configs already in this node's {@code provisioner.xen-config-dir}. Runs under the ledger's
+ * MACs of the batch's other rows and those {@link GuestClaims.Open} holds taken: claimed by the open
+ * batches (on any Dom0) or given by the domain configs already in this node's
+ * {@code provisioner.xen-config-dir}. Runs under the ledger's
  * submission lock, so two batches submitted at once never get the same one.
  */
 @Component
 class MacAssignment {
-
-  private final Dom0s dom0s;
-
-  MacAssignment(Dom0s dom0s) {
-    this.dom0s = dom0s;
-  }
 
   List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed, GuestClaims.Open open) {
     if (placed.stream().allMatch(place -> place.guest().mac() != null)) {
       return placed;
     }
     Set<String> taken = new HashSet<>(open.macs());
-    taken.addAll(DomainConfigMacs.in(dom0s.ownLayout().xenConfigDir()));
     placed.stream().map(place -> place.guest().mac()).filter(mac -> mac != null).forEach(taken::add);
     List<GuestPlacement.Placed> assigned = new ArrayList<>();
     for (GuestPlacement.Placed place : placed) {

@@ -19,7 +19,8 @@ import org.xenprovisioner.testing.RealHost;
  * A list with empty MACs is provisioned with distinct {@code 00:16:3e} MACs derived from the host
  * names: one collides with a domain config already in the Xen config directory, one with a MAC
  * another row of the batch gives, and each takes the next value; the detail, the plan, the domain
- * configs and the guests' network files all carry the assigned MACs.
+ * configs and the guests' network files all carry the assigned MACs. A row that gives a MAC a domain
+ * config already uses is refused.
  */
 class AssignedMacsIntegrationTests extends RealAppTest {
 
@@ -53,6 +54,15 @@ class AssignedMacsIntegrationTests extends RealAppTest {
     assertThat(guests.get("mac03").get("macAssigned").asBoolean()).isFalse();
     assertThat(guests.get("mac03").get("mac").asText()).isEqualTo(own02);
     assertThat(new HashSet<>(java.util.List.of(mac01, mac02, own02))).hasSize(3);
+
+    // a list that gives the hand-made guest's MAC itself is refused, naming the domain config
+    ApiClient.Reply taken = api.post("/api/batches?name=taken", "olga", "text/csv",
+        "hostname,ip,mac\nmac04,10.40.0.14," + own01 + "\n");
+    assertThat(taken.status()).as("%s", taken.body()).isEqualTo(400);
+    JsonNode error = taken.body().get("errors").get(0);
+    assertThat(error.get("line").asInt()).isEqualTo(2);
+    assertThat(error.get("column").asText()).isEqualTo("mac");
+    assertThat(error.get("message").asText()).contains(own01, root.resolve("xen/handmade.cfg").toString());
 
     Map<String, JsonNode> plan = byHostname(api.get("/api/batches/" + id + "/plan", "arne").body());
     assertThat(plan.get("mac01").get("mac").asText()).isEqualTo(mac01);

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,18 +32,21 @@ public final class DomainConfigMacs {
   private DomainConfigMacs() {
   }
 
-  /** MACs in normal form (lower case, colons); an unreadable file is skipped with a warning. */
-  public static Set<String> in(Path xenConfigDir) {
-    Set<String> macs = new HashSet<>();
+  /**
+   * MACs in normal form (lower case, colons), each with the first domain config (by file name) that
+   * gives it; an unreadable file is skipped with a warning.
+   */
+  public static Map<String, Path> in(Path xenConfigDir) {
+    Map<String, Path> macs = new HashMap<>();
     if (!Files.isDirectory(xenConfigDir)) {
       return macs;
     }
     try (Stream<Path> files = Files.list(xenConfigDir)) {
       for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".cfg"))
-          .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+          .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
         try {
           if (Files.size(file) <= MAX_BYTES) {
-            macs.addAll(inConfig(Files.readString(file, StandardCharsets.UTF_8)));
+            inConfig(Files.readString(file, StandardCharsets.UTF_8)).forEach(mac -> macs.putIfAbsent(mac, file));
           }
         } catch (IOException e) {
           LOG.warn("Not reading the MACs of {}: {}", file, e.getMessage());

@@ -1,6 +1,7 @@
 package org.xenprovisioner.host.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +28,11 @@ class DomainConfigMacsTests {
   void readsTheCfgFilesOfTheDirectoryOnly(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("a.cfg"), "vif = [ 'mac=00:16:3e:00:00:01' ]\n");
     Files.writeString(dir.resolve("b.cfg"), "vif=['mac=00:16:3e:00:00:02,bridge=xenbr0']\n");
+    Files.writeString(dir.resolve("c.cfg"), "vif=['mac=00:16:3e:00:00:02,bridge=xenbr1']\n");
     Files.writeString(dir.resolve("notes.txt"), "vif = [ 'mac=00:16:3e:00:00:03' ]\n");
 
-    assertThat(DomainConfigMacs.in(dir)).containsExactlyInAnyOrder("00:16:3e:00:00:01", "00:16:3e:00:00:02");
+    assertThat(DomainConfigMacs.in(dir)).containsOnly(entry("00:16:3e:00:00:01", dir.resolve("a.cfg")),
+        entry("00:16:3e:00:00:02", dir.resolve("b.cfg")));
     assertThat(DomainConfigMacs.in(dir.resolve("missing"))).isEmpty();
   }
 }
