@@ -192,16 +192,7 @@ public class GuestConfigWriter {
 
   /** The guest path under the root, refusing any existing parent that is a symbolic link. */
   private static Path inside(Path root, String guestPath) {
-    Path target = root.resolve(guestPath).normalize();
-    if (!target.startsWith(root)) {
-      throw new HostOperationException("guest path /" + guestPath + " leads outside the guest file system");
-    }
-    for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
-      if (Files.isSymbolicLink(p)) {
-        throw new HostOperationException("guest directory /" + root.relativize(p)
-            + " is a symbolic link; refusing to write through it");
-      }
-    }
+    Path target = GuestTree.resolve(root, guestPath, "write");
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new HostOperationException("guest path /" + guestPath + " is a directory, not a file");
     }

@@ -51,15 +51,8 @@ final class GuestFamily {
     return within(root, guestPath) && Files.isDirectory(root.resolve(guestPath), LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** Never a look through a symbolic link on the way: it may lead into the Dom0. The file itself a link: false. */
+  /** Never a look through a symbolic link on the way ({@link GuestTree}). The file itself a link: false. */
   private static boolean within(Path root, String guestPath) {
-    Path target = root.resolve(guestPath).normalize();
-    for (Path p = target.getParent(); p != null && !p.equals(root); p = p.getParent()) {
-      if (Files.isSymbolicLink(p)) {
-        throw new HostOperationException("guest directory /" + root.relativize(p)
-            + " is a symbolic link; refusing to look through it");
-      }
-    }
-    return target.startsWith(root) && !Files.isSymbolicLink(target);
+    return !Files.isSymbolicLink(GuestTree.resolve(root, guestPath, "look"));
   }
 }

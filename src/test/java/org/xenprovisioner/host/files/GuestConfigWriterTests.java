@@ -247,6 +247,21 @@ class GuestConfigWriterTests {
   }
 
   @Test
+  void doesNotLookThroughASymlinkedEtcToTellTheFamily() throws IOException {
+    Path dom0Etc = Files.createDirectory(outside.resolve("etc"));
+    Files.writeString(dom0Etc.resolve("redhat-release"), "Dom0 release\n");
+    Files.createSymbolicLink(root.resolve("etc"), dom0Etc);
+
+    assertThatThrownBy(() -> writer("auto", new ProvisionerProperties.Clean(true, true, true)).write(root, GUEST, IMAGE, OWNER))
+        .isInstanceOf(HostOperationException.class)
+        .hasMessageContaining("guest directory /etc is a symbolic link; refusing to look through it");
+    assertThat(dom0Etc).isDirectoryContaining(path -> path.getFileName().toString().equals("redhat-release"));
+    try (var files = Files.list(dom0Etc)) {
+      assertThat(files).hasSize(1);
+    }
+  }
+
+  @Test
   void removesSshHostKeysAndEmptiesMachineIdsAsVirtSysprepDoes() throws IOException {
     file("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
     Path rsa = file("etc/ssh/ssh_host_rsa_key", "private\n");
