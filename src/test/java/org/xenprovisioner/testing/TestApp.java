@@ -31,7 +31,6 @@ public final class TestApp {
     return root;
   }
 
-  /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
   /**
    * The two other roles of the security tests, beside {@link #register}'s operator olga and
    * approver arne: paula in both groups, nora in none.
@@ -60,7 +59,13 @@ public final class TestApp {
     registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
   }
 
+  /** The root is read lazily: tests create it in {@code @BeforeAll}, after properties are registered. */
   public static void register(DynamicPropertyRegistry registry, Supplier<Path> root) {
+    register(registry, root, () -> "jdbc:h2:mem:test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+  }
+
+  /** As {@link #register(DynamicPropertyRegistry, Supplier)}, on a database the test prepared. */
+  public static void register(DynamicPropertyRegistry registry, Supplier<Path> root, Supplier<String> databaseUrl) {
     registry.add("provisioner.base-image", () -> root.get().resolve("base/base.img").toString());
     registry.add("provisioner.image-dir", () -> root.get().resolve("images").toString());
     registry.add("provisioner.xen-config-dir", () -> root.get().resolve("xen").toString());
@@ -72,7 +77,7 @@ public final class TestApp {
     registry.add("provisioner.users[1].id", () -> "arne");
     registry.add("provisioner.users[1].password", () -> "arne-secret");
     registry.add("provisioner.users[1].groups", () -> "approvers");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+    registry.add("spring.datasource.url", databaseUrl::get);
     registry.add("camunda.bpm.generate-unique-process-engine-name", () -> "true");
   }
 }
