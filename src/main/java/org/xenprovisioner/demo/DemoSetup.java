@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ class DemoSetup implements InitializingBean {
   private static final Logger LOG = LoggerFactory.getLogger(DemoSetup.class);
   static final String USERS_FILE = "demo-users";
   static final String BATCH_NAME = "demo";
+  /** How the release before wrote a user: {@code approver (approvers): password}. */
+  private static final Pattern EARLIER_USER_LINE = Pattern.compile("^([A-Za-z0-9_.@-]+) \\([a-z-]+\\): (\\S+)$");
   /** Guests the two sample lists make, for the free-space hint. */
   private static final int SAMPLE_GUESTS = 6;
 
@@ -106,6 +109,9 @@ class DemoSetup implements InitializingBean {
       created.forEach((user, password) -> banner.append(user).append(':').append(password).append('\n'));
       System.out.println(banner);
     } else {
+      if (rewriteEarlierUsersFile(usersFile)) {
+        LOG.info("Demo: {} rewritten as user:password lines (the earlier release wrote \"user (group): password\")", usersFile);
+      }
       LOG.info("Demo: the users {} and {} exist from an earlier start; their passwords are in {}{}", demo.operator(),
           demo.approver(), usersFile, Files.exists(usersFile) ? " (owner-only)" : ", which is gone: start over with sudo rm -rf "
               + properties.dataDir().toAbsolutePath());
@@ -147,6 +153,24 @@ class DemoSetup implements InitializingBean {
     identity.saveUser(user);
     identity.createMembership(id, group);
     created.put(id, password);
+  }
+
+  /**
+   * A users file of the release before, whose lines read {@code approver (approvers): password},
+   * rewritten as {@code approver:password} lines in place (still owner-only), so that the README's
+   * {@code curl -u} lines work after an upgrade; false when there was nothing to rewrite.
+   */
+  static boolean rewriteEarlierUsersFile(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> rewritten = lines.stream().map(line -> EARLIER_USER_LINE.matcher(line).replaceFirst("$1:$2")).toList();
+    if (rewritten.equals(lines)) {
+      return false;
+    }
+    Files.write(file, rewritten, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    return true;
   }
 
   /** {@code user:password} lines, as {@code curl -u} takes them. */
