@@ -49,6 +49,8 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  *   {@code approvers}, never the user who started the instance as the engine recorded it (four
  *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}
  *   (at most {@value org.xenprovisioner.process.BatchProcess#MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
+ *   <li>deleting a group's or a guest's instance on its own: refused to everybody (the batch would
+ *   wait forever); an administrator cancels the whole batch instead.</li>
  * </ul>
  * Checks the engine makes itself (the job executor, listeners, our delegates) run without an
  * authenticated user and pass. Every refusal is an {@link AuthorizationException}: the engine REST
@@ -120,6 +122,25 @@ final class ProcessGuard extends NoCommandChecks {
     Authentication user = ordinaryUser();
     if (user != null && (isOurs(source.getKey()) || isOurs(target.getKey()))) {
       refuse(user, "migrate " + PROCESS_KEY + " instances");
+    }
+  }
+
+  /**
+   * A group's or a guest's instance is never deleted on its own, by anybody (administrators and a
+   * batch operation's job included): the engine would cancel the call in the caller without going on
+   * from it, and the batch would wait forever. Cancelling the batch's own instance takes its groups
+   * and guests with it; the engine does not ask this check for them.
+   */
+  @Override
+  public void checkDeleteProcessInstance(ExecutionEntity execution) {
+    String key = definition(execution.getProcessDefinitionId());
+    if (execution.getSuperExecutionId() != null && isOurs(key)) {
+      ExecutionEntity batch = Context.getCommandContext().getExecutionManager()
+          .findExecutionById(execution.getRootProcessInstanceId());
+      throw new AuthorizationException("A " + key + " instance is part of batch "
+          + (batch == null ? execution.getRootProcessInstanceId() : batch.getBusinessKey())
+          + " and is not cancelled on its own: the batch would wait for it forever. Cancel the batch's "
+          + PROCESS_KEY + " instance instead (its groups and guests go with it; docs/cluster.md)");
     }
   }
 

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
@@ -277,8 +279,27 @@ class ProvisionBatchProcessTests {
     runAllJobs();
     assertThat(batch).isNotEnded();
 
-    // as docs/cluster.md tells an administrator: cancel the batch (Cockpit), not the guest's own instance
-    engine.getRuntimeService().deleteProcessInstance(batch.getId(), "Dom0 of web02 gone for good");
+    // the guest's or its group's own instance is not cancelled alone, not even by an administrator
+    String group = engine.getRuntimeService().createProcessInstanceQuery().superProcessInstanceId(batch.getId()).singleResult()
+        .getId();
+    for (String instance : List.of(web02, group)) {
+      engine.getIdentityService().setAuthentication("admin", List.of(Groups.CAMUNDA_ADMIN));
+      try {
+        assertThatThrownBy(() -> engine.getRuntimeService().deleteProcessInstance(instance, "Dom0 of web02 gone for good"))
+            .isInstanceOf(AuthorizationException.class).hasMessageContaining("Cancel the batch's provision-batch instance");
+      } finally {
+        engine.getIdentityService().clearAuthentication();
+      }
+    }
+    assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(web02).count()).isEqualTo(1);
+
+    // as docs/cluster.md tells an administrator: cancel the batch (Cockpit)
+    engine.getIdentityService().setAuthentication("admin", List.of(Groups.CAMUNDA_ADMIN));
+    try {
+      engine.getRuntimeService().deleteProcessInstance(batch.getId(), "Dom0 of web02 gone for good");
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
 
     assertThat(engine.getRuntimeService().createProcessInstanceQuery().count()).as("groups and guests go with it").isZero();
     assertThat(engine.getManagementService().createJobQuery().count()).isZero();

@@ -266,6 +266,14 @@ class TrustBoundaryTests extends RealAppTest {
       refused(user, "POST", "/process-instance/" + guest.getId() + "/modification",
           "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"Task_WriteDomainConfig\"}]}");
       refused(user, "POST", "/job/" + job + "/execute", null);
+      refused(user, "DELETE", "/process-instance/" + guest.getId(), null);
+      refused(user, "DELETE", "/process-instance/" + group, null);
+    }
+    // nor by an administrator: the batch would wait forever for a guest cancelled on its own
+    for (String instance : List.of(guest.getId(), group)) {
+      HttpResponse<String> cancelled = send("admin", "DELETE", engineRest("/process-instance/" + instance), null);
+      assertThat(cancelled.statusCode()).as("%s", cancelled.body()).isEqualTo(403);
+      assertThat(cancelled.body()).contains("Cancel the batch's provision-batch instance");
     }
     assertThat(runtime.getVariable(guest.getId(), VAR_GUEST_INDEX)).isEqualTo(0);
     assertThat(runtime.getVariable(group, VAR_GROUP_INDEX)).isEqualTo(0);
