@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,9 +117,9 @@ class ClusterTests {
     assertThat(nodeB.api().post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}")
         .status()).as("any node decides").isEqualTo(200);
 
-    awaitOrFail("an image copy on dom0-b", () -> nodeB.copies().findAny().isPresent() && !partFiles(rootB).isEmpty());
+    awaitOrFail("an image copy on dom0-b", () -> nodeB.copies().findAny().isPresent() && !RealHost.partialCopies(rootB.resolve("images")).isEmpty());
     nodeB.kill();
-    assertThat(partFiles(rootB)).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
+    assertThat(RealHost.partialCopies(rootB.resolve("images"))).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
 
     awaitOrFail("dom0-a's guests to finish while dom0-b is down", () -> guests(a, id).entrySet().stream()
         .filter(guest -> guest.getKey().startsWith("alpha"))
@@ -151,16 +150,16 @@ class ClusterTests {
     assertThat(guests.get("beta1").get("image").asText()).isEqualTo(rootB.resolve("images/beta1.img").toString());
 
     // every file on its own Dom0, nothing of the other's there, nothing left
-    assertThat(names(rootA.resolve("images"))).containsExactlyInAnyOrder("alpha1.img", "alpha2.img");
-    assertThat(names(rootA.resolve("xen"))).containsExactlyInAnyOrder("alpha1.cfg", "alpha2.cfg");
-    assertThat(names(rootB.resolve("images"))).containsExactlyInAnyOrder("beta1.img", "beta2.img", "beta4.img");
-    assertThat(names(rootB.resolve("xen"))).containsExactlyInAnyOrder("beta1.cfg", "beta2.cfg");
+    assertThat(RealHost.fileNames(rootA.resolve("images"))).containsExactlyInAnyOrder("alpha1.img", "alpha2.img");
+    assertThat(RealHost.fileNames(rootA.resolve("xen"))).containsExactlyInAnyOrder("alpha1.cfg", "alpha2.cfg");
+    assertThat(RealHost.fileNames(rootB.resolve("images"))).containsExactlyInAnyOrder("beta1.img", "beta2.img", "beta4.img");
+    assertThat(RealHost.fileNames(rootB.resolve("xen"))).containsExactlyInAnyOrder("beta1.cfg", "beta2.cfg");
     assertThat(RealHost.readInImage(rootB.resolve("images/beta1.img"), "/etc/hostname")).isEqualTo("beta1\n");
     assertThat(rootB.resolve("xen/beta2.cfg")).content().contains("target=" + rootB.resolve("images/beta2.img"));
     assertThat(rootA.resolve("mnt/alpha3")).hasContent("not a directory\n");
     assertThat(rootB.resolve("mnt/beta3")).hasContent("not a directory\n");
     for (Path root : List.of(rootA, rootB)) {
-      assertThat(names(root.resolve("mnt"))).as("mount points").containsOnly(root == rootA ? "alpha3" : "beta3");
+      assertThat(RealHost.fileNames(root.resolve("mnt"))).as("mount points").containsOnly(root == rootA ? "alpha3" : "beta3");
       assertThat(RealHost.loopDevicesUnder(root)).as("loop devices left attached").isEmpty();
       assertThat(RealHost.mountsUnder(root)).as("mounts left").isEmpty();
     }
@@ -193,20 +192,6 @@ class ClusterTests {
       }
     }
     throw new AssertionError("no Dom0 " + name);
-  }
-
-  private static List<Path> partFiles(Path root) {
-    try (Stream<Path> files = Files.list(root.resolve("images"))) {
-      return files.filter(file -> file.getFileName().toString().endsWith(".part")).toList();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString()).toList();
-    }
   }
 
   private static void awaitOrFail(String what, BooleanSupplier condition) throws InterruptedException {

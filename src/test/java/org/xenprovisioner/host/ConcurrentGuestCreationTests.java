@@ -12,7 +12,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class ConcurrentGuestCreationTests {
       assertThat(winners).as("round %d: exactly one copy wins", round).hasSize(1);
       assertThat(Ownership.isOwnedBy(image, winners.get(0))).as("round %d: the image carries its creator's mark", round).isTrue();
       assertThat(Files.mismatch(base, image)).as("round %d: the image is a whole copy", round).isEqualTo(-1);
-      assertThat(names(dir)).as("round %d", round).containsExactly("web01.img");
+      assertThat(RealHost.fileNames(dir)).as("round %d", round).containsExactly("web01.img");
     }
   }
 
@@ -77,7 +76,7 @@ class ConcurrentGuestCreationTests {
       String winner = winners.get(0);
       assertThat(Ownership.isOwnedBy(config, winner)).as("round %d", round).isTrue();
       assertThat(config).content().as("round %d: the winner's content", round).contains(guest(winner).mac());
-      assertThat(names(dir)).as("round %d", round).containsExactly("web01.cfg");
+      assertThat(RealHost.fileNames(dir)).as("round %d", round).containsExactly("web01.cfg");
     }
   }
 
@@ -119,12 +118,6 @@ class ConcurrentGuestCreationTests {
       return winners;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString()).toList();
     }
   }
 }

@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.camunda.bpm.engine.HistoryService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,9 +48,9 @@ class HostFaultsTests extends RealAppTest {
 
   @AfterEach
   void nothingLeftBehind() throws IOException {
-    assertThat(names(root.resolve("images"))).as("images and part files left").isEmpty();
-    assertThat(names(root.resolve("xen"))).as("domain configs left").isEmpty();
-    assertThat(names(root.resolve("mnt"))).as("mount points left").isEmpty();
+    assertThat(RealHost.fileNames(root.resolve("images"))).as("images and part files left").isEmpty();
+    assertThat(RealHost.fileNames(root.resolve("xen"))).as("domain configs left").isEmpty();
+    assertThat(RealHost.fileNames(root.resolve("mnt"))).as("mount points left").isEmpty();
     assertThat(RealHost.loopDevicesUnder(root.resolve("images"))).as("loop devices left attached").isEmpty();
     assertThat(RealHost.mountsUnder(root.resolve("mnt"))).as("mounts left").isEmpty();
   }
@@ -70,7 +68,7 @@ class HostFaultsTests extends RealAppTest {
       // refused before writing by the free-space check, or (if space shrinks while copying) by cp itself
       assertThat(guest.get("error").asText()).contains("nospace1", "Copy base image")
           .containsAnyOf("No space left on device", "not enough free space");
-      assertThat(names(root.resolve("images"))).as("no half-copied image").isEmpty();
+      assertThat(RealHost.fileNames(root.resolve("images"))).as("no half-copied image").isEmpty();
     } finally {
       RealHost.run("umount", "-d", root.resolve("images").toString());
     }
@@ -203,11 +201,5 @@ class HostFaultsTests extends RealAppTest {
       Thread.sleep(100);
     }
     throw new AssertionError("the newest batch never reached " + state);
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString()).toList();
-    }
   }
 }

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,9 @@ class CrashRecoveryTests {
     assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
         .isEqualTo(200);
 
-    awaitOrFail("an image copy to be under way", () -> !partFiles().isEmpty() && app.copies().findAny().isPresent());
+    awaitOrFail("an image copy to be under way", () -> !RealHost.partialCopies(root.resolve("images")).isEmpty() && app.copies().findAny().isPresent());
     app.kill();
-    assertThat(partFiles()).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
+    assertThat(RealHost.partialCopies(root.resolve("images"))).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
 
     app.start();
     awaitOrFail("a guest image to be mounted", () -> !RealHost.mountsUnder(root.resolve("mnt")).isEmpty());
@@ -98,9 +97,9 @@ class CrashRecoveryTests {
       assertThat(RealHost.readInImage(image, "/etc/sysconfig/network")).contains("HOSTNAME=" + guest);
       assertThat(root.resolve("xen/" + guest + ".cfg")).content().contains("name = \"" + guest + "\"");
     }
-    assertThat(names(root.resolve("images"))).containsExactlyInAnyOrder("crash1.img", "crash2.img", "crash3.img");
-    assertThat(names(root.resolve("xen"))).containsExactlyInAnyOrder("crash1.cfg", "crash2.cfg", "crash3.cfg");
-    assertThat(names(root.resolve("mnt"))).as("mount points").isEmpty();
+    assertThat(RealHost.fileNames(root.resolve("images"))).containsExactlyInAnyOrder("crash1.img", "crash2.img", "crash3.img");
+    assertThat(RealHost.fileNames(root.resolve("xen"))).containsExactlyInAnyOrder("crash1.cfg", "crash2.cfg", "crash3.cfg");
+    assertThat(RealHost.fileNames(root.resolve("mnt"))).as("mount points").isEmpty();
     assertThat(RealHost.loopDevicesUnder(root)).as("loop devices left attached").isEmpty();
     assertThat(RealHost.mountsUnder(root)).as("mounts left").isEmpty();
     assertThat(app.orphansAlive()).as("copies left running by the dead app").isEmpty();
@@ -119,19 +118,5 @@ class CrashRecoveryTests {
     }
     throw new AssertionError("timed out waiting for " + what + "; jobs: " + app.api().get("/engine-rest/job", "arne").body()
         + "; batches: " + app.api().get("/api/batches", "arne").body());
-  }
-
-  private static List<Path> partFiles() {
-    try (Stream<Path> files = Files.list(root.resolve("images"))) {
-      return files.filter(file -> file.getFileName().toString().endsWith(".part")).toList();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static List<String> names(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString()).toList();
-    }
   }
 }

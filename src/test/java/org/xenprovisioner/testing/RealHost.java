@@ -3,6 +3,7 @@ package org.xenprovisioner.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -143,6 +144,22 @@ public final class RealHost {
   }
 
   /** Bytes the file system really allocated for the file (holes excluded). */
+  /** The names of the entries of a directory, in no particular order. */
+  public static List<String> fileNames(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(file -> file.getFileName().toString()).toList();
+    }
+  }
+
+  /** The half-made image copies ({@code *.part}) in an image directory. */
+  public static List<Path> partialCopies(Path imageDir) {
+    try (Stream<Path> files = Files.list(imageDir)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".part")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static long allocatedBytes(Path file) {
     String[] blocks = run("stat", "-c", "%b %B", file.toString()).strip().split(" ");
     return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
