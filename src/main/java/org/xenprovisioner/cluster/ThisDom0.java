@@ -27,7 +27,7 @@ class ThisDom0 {
   ThisDom0(ProvisionerProperties properties, HostLayout layout, BaseImageInspector inspector) {
     this.name = properties.dom0Name();
     this.layout = layout;
-    this.baseImage = properties.baseImage() == null ? null : properties.baseImage().toAbsolutePath().normalize();
+    this.baseImage = properties.baseImagePath();
     this.inspector = inspector;
   }
 

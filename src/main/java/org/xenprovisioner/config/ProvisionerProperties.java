@@ -38,6 +38,11 @@ public record ProvisionerProperties(
     @Pattern(regexp = "[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?", message = "must be a host name of at most 63 characters") String dom0,
     @NotNull @DefaultValue("PT10S") Duration heartbeatInterval) {
 
+  /** {@code provisioner.base-image} as an absolute, normalised path (how every reader uses it), or null when unset. */
+  public Path baseImagePath() {
+    return baseImage == null ? null : baseImage.toAbsolutePath().normalize();
+  }
+
   /**
    * The Dom0 this node provisions on: {@code provisioner.dom0}, or else the machine's short host name
    * (what {@code hostname -s} prints).

@@ -34,7 +34,7 @@ public class GuestPlanner {
     this.domainConfigs = domainConfigs;
     this.look = look;
     this.layout = layout;
-    this.baseImage = properties.baseImage() == null ? null : properties.baseImage().toAbsolutePath().normalize();
+    this.baseImage = properties.baseImagePath();
   }
 
   /** A guest to plan, with its owner (batch and guest) as its files will be marked. */

@@ -52,7 +52,7 @@ public class LocalHostOperations implements HostOperations {
     this.mounter = mounter;
     this.guestFiles = guestFiles;
     this.domainConfigs = domainConfigs;
-    this.baseImage = properties.baseImage() == null ? null : properties.baseImage().toAbsolutePath().normalize();
+    this.baseImage = properties.baseImagePath();
   }
 
   @Override
