@@ -22,7 +22,6 @@ class ThisDom0 {
   private final HostLayout layout;
   private final Path baseImage;
   private final BaseImageInspector inspector;
-  private BaseImageStatus lastStatus;
 
   ThisDom0(ProvisionerProperties properties, HostLayout layout, BaseImageInspector inspector) {
     this.name = properties.dom0Name();
@@ -56,37 +55,25 @@ class ThisDom0 {
     return "xen-provisioner@" + name;
   }
 
-  /**
-   * The base image as it is now. A cheap check (its fingerprint) decides whether it is inspected
-   * again (blkid, partx, debugfs): only when it changed since the last look.
-   */
-  public synchronized BaseImageStatus baseImage() {
+  /** The base image as it is now: inspected again only when it changed ({@link BaseImageInspector#inspectBase}). */
+  public BaseImageStatus baseImage() {
     if (baseImage == null) {
       return new BaseImageStatus(null, null, "provisioner.base-image is not set: configure the base guest image "
           + "before submitting batches");
     }
     if (!Files.isRegularFile(baseImage)) {
-      lastStatus = null;
       return new BaseImageStatus(baseImage, null, "provisioner.base-image " + baseImage
           + " does not exist or is not a regular file");
     }
-    String fingerprint;
+    String fingerprint = null;
     try {
       fingerprint = BaseImageFingerprint.of(baseImage);
+      // an image holding LVM, or one without a root file system we can find, is refused here
+      inspector.inspectBase(baseImage);
+      return new BaseImageStatus(baseImage, fingerprint, null);
     } catch (HostOperationException e) {
-      return new BaseImageStatus(baseImage, null, "provisioner.base-image: " + e.getMessage());
+      return new BaseImageStatus(baseImage, fingerprint, "provisioner.base-image: " + e.getMessage());
     }
-    if (lastStatus == null || !fingerprint.equals(lastStatus.fingerprint())) {
-      String problem = null;
-      try {
-        inspector.inspect(baseImage);
-      } catch (HostOperationException e) {
-        // an image holding LVM, or one without a root file system we can find
-        problem = "provisioner.base-image: " + e.getMessage();
-      }
-      lastStatus = new BaseImageStatus(baseImage, fingerprint, problem);
-    }
-    return lastStatus;
   }
 
   Dom0Registry.Registration registration() {

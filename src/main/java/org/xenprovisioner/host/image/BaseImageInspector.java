@@ -50,22 +50,33 @@ public class BaseImageInspector {
   record Partition(int number, long offset, long size) {
   }
 
-  private record Inspected(String fingerprint, RootFileSystem root) {
+  /** One inspection: its root file system, or the refusal of the image. */
+  private record Inspected(String fingerprint, RootFileSystem root, HostOperationException refusal) {
   }
 
   /**
-   * {@link #inspect}, for a base image that every guest and every plan reads: inspected again (blkid,
-   * partx, debugfs) only when its fingerprint changed since the last time.
+   * {@link #inspect}, for the base image that every guest copy, every plan and the node's own status
+   * read: inspected (blkid, partx, a look for /etc) once per fingerprint. Its root, or its refusal
+   * (LVM, no root file system, not raw), stands until the file changes; a tool that failed or timed
+   * out is asked again next time.
    */
   public RootFileSystem inspectBase(Path baseImage) {
     String fingerprint = BaseImageFingerprint.of(baseImage);
     Inspected last = inspected.get(baseImage);
-    if (last != null && last.fingerprint().equals(fingerprint)) {
-      return last.root();
+    if (last == null || !last.fingerprint().equals(fingerprint)) {
+      try {
+        last = new Inspected(fingerprint, inspect(baseImage), null);
+      } catch (CommandFailedException e) {
+        throw e;
+      } catch (HostOperationException e) {
+        last = new Inspected(fingerprint, null, e);
+      }
+      inspected.put(baseImage, last);
     }
-    RootFileSystem root = inspect(baseImage);
-    inspected.put(baseImage, new Inspected(fingerprint, root));
-    return root;
+    if (last.refusal() != null) {
+      throw new HostOperationException(last.refusal().getMessage(), last.refusal());
+    }
+    return last.root();
   }
 
   /** Where the root file system lies; throws {@link HostOperationException} naming the image and the reason. */
