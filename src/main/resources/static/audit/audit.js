@@ -34,9 +34,13 @@ function showSection(id) {
   }
 }
 
+function batchHref(id) {
+  return '#batch=' + encodeURIComponent(id);
+}
+
 function batchLink(id, text) {
   const link = el('a', text || id);
-  link.href = '#batch=' + encodeURIComponent(id);
+  link.href = batchHref(id);
   return link;
 }
 
@@ -158,7 +162,7 @@ async function showPlan(id, chosen) {
       + 'rendered by the code the steps write them with.'
     : 'The batch is ' + batch.state + '. Each guest\'s files are as its steps wrote them (recorded as they ran); '
       + 'where its steps wrote none, its note says where the files shown come from.';
-  document.getElementById('plan-batch').href = '#batch=' + encodeURIComponent(batch.id);
+  document.getElementById('plan-batch').href = batchHref(batch.id);
   const all = document.getElementById('plan-all');
   all.hidden = !chosen;
   all.href = planHref(batch.id);

@@ -43,20 +43,17 @@ public class BatchService {
   private final IdentityService identity;
   private final GuestPlacement placement;
   private final GuestClaims claims;
-  private final MacAssignment macs;
   private final BatchLedger ledger;
   private final Dom0s dom0s;
   private final VmListParser parser;
 
   BatchService(RuntimeService runtime, TaskService tasks, IdentityService identity, GuestPlacement placement,
-               GuestClaims claims, MacAssignment macs, BatchLedger ledger, Dom0s dom0s,
-               ProvisionerProperties properties) {
+               GuestClaims claims, BatchLedger ledger, Dom0s dom0s, ProvisionerProperties properties) {
     this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
     this.placement = placement;
     this.claims = claims;
-    this.macs = macs;
     this.ledger = ledger;
     this.dom0s = dom0s;
     this.parser = new VmListParser(properties.defaults().forIntake(), properties.maxRows());
@@ -85,7 +82,7 @@ public class BatchService {
         .toList();
     ledger.lockSubmissions();
     GuestClaims.Open open = claims.open();
-    List<GuestPlacement.Placed> placed = macs.assign(located, open);
+    List<GuestPlacement.Placed> placed = MacAssignment.assign(located, open);
     List<VmListError> conflicts = claims.conflicts(placed, open);
     if (!conflicts.isEmpty()) {
       throw new VmListRejectedException(conflicts);

@@ -4,20 +4,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.stereotype.Component;
 import org.xenprovisioner.intake.XenMacs;
 
 /**
  * Gives every row that left its MAC empty one of {@link XenMacs}, in list order, unique against the
  * MACs of the batch's other rows and those {@link GuestClaims.Open} holds taken: claimed by the open
  * batches (on any Dom0) or given by the domain configs already in this node's
- * {@code provisioner.xen-config-dir}. Runs under the ledger's
- * submission lock, so two batches submitted at once never get the same one.
+ * {@code provisioner.xen-config-dir}. Runs under the ledger's submission lock, so two batches
+ * submitted at once never get the same one.
  */
-@Component
-class MacAssignment {
+final class MacAssignment {
 
-  List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed, GuestClaims.Open open) {
+  private MacAssignment() {
+  }
+
+  static List<GuestPlacement.Placed> assign(List<GuestPlacement.Placed> placed, GuestClaims.Open open) {
     if (placed.stream().allMatch(place -> place.guest().mac() != null)) {
       return placed;
     }

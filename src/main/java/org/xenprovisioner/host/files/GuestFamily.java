@@ -3,6 +3,7 @@ package org.xenprovisioner.host.files;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.intake.Guest;
 
@@ -40,19 +41,20 @@ final class GuestFamily {
   }
 
   private static boolean exists(Path root, String guestPath) {
-    return within(root, guestPath) && Files.exists(root.resolve(guestPath), LinkOption.NOFOLLOW_LINKS);
+    return is(root, guestPath, target -> Files.exists(target, LinkOption.NOFOLLOW_LINKS));
   }
 
   private static boolean isRegularFile(Path root, String guestPath) {
-    return within(root, guestPath) && Files.isRegularFile(root.resolve(guestPath), LinkOption.NOFOLLOW_LINKS);
+    return is(root, guestPath, target -> Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS));
   }
 
   static boolean isDirectory(Path root, String guestPath) {
-    return within(root, guestPath) && Files.isDirectory(root.resolve(guestPath), LinkOption.NOFOLLOW_LINKS);
+    return is(root, guestPath, target -> Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Never a look through a symbolic link on the way ({@link GuestTree}). The file itself a link: false. */
-  private static boolean within(Path root, String guestPath) {
-    return !Files.isSymbolicLink(GuestTree.resolve(root, guestPath, "look"));
+  /** Never a look through a symbolic link on the way ({@link GuestTree}); the file itself a link: false. */
+  private static boolean is(Path root, String guestPath, Predicate<Path> test) {
+    Path target = GuestTree.resolve(root, guestPath, "look");
+    return !Files.isSymbolicLink(target) && test.test(target);
   }
 }

@@ -20,7 +20,7 @@ import org.xenprovisioner.host.command.HostOperationException;
  * Runs once at start, before the job executor takes any job: releases what a previous run of the
  * app left behind when it died (kill -9, power loss). It unmounts and detaches every loop device
  * backed by a guest image in {@code provisioner.image-dir}, and the read-only mounts it made to look
- * into a base image ({@code <mount-dir>/.inspect-*}, see {@link EtcProbe}); nothing else mounted
+ * into a base image ({@code <mount-dir>/.inspect-*}, see {@link ReadOnlyMount}); nothing else mounted
  * under {@code provisioner.mount-dir}. It stops image copies still running for the dead app and removes
  * its temporary files. The interrupted steps then run again from their last commit: each step
  * and undo is idempotent, and the steps after "Attach and mount image" mount again when needed.
