@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +37,9 @@ class AssignedMacsIntegrationTests extends RealAppTest {
     Files.writeString(root.resolve("xen/handmade.cfg"), "name = \"handmade\"\nvif = [ 'mac=" + own01.toUpperCase()
         + ", bridge=xenbr0' ]\n");
     String csv = "hostname,ip,mac\nmac01,10.40.0.11,\nmac02,10.40.0.12,\nmac03,10.40.0.13," + own02 + "\n";
-    ApiClient.Reply submitted = api.post("/api/batches?name=macs", "olga", "text/csv", csv);
-    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
-    String id = submitted.body().get("id").asText();
+    String id = api.submit("macs", csv);
 
-    Map<String, JsonNode> guests = byHostname(api.get("/api/batches/" + id, "arne").body().get("guestList"));
+    Map<String, JsonNode> guests = ApiClient.byHostname(api.get("/api/batches/" + id, "arne").body().get("guestList"));
     String mac01 = guests.get("mac01").get("mac").asText();
     String mac02 = guests.get("mac02").get("mac").asText();
     assertThat(mac01).as("taken by a domain config: the next one").isEqualTo(XenMacs.assign("mac01", Set.of(own01)))
@@ -64,14 +61,12 @@ class AssignedMacsIntegrationTests extends RealAppTest {
     assertThat(error.get("column").asText()).isEqualTo("mac");
     assertThat(error.get("message").asText()).contains(own01, root.resolve("xen/handmade.cfg").toString());
 
-    Map<String, JsonNode> plan = byHostname(api.get("/api/batches/" + id + "/plan", "arne").body());
+    Map<String, JsonNode> plan = ApiClient.byHostname(api.get("/api/batches/" + id + "/plan", "arne").body());
     assertThat(plan.get("mac01").get("mac").asText()).isEqualTo(mac01);
     assertThat(plan.get("mac01").get("macAssigned").asBoolean()).isTrue();
     assertThat(plan.get("mac01").toString()).contains("HWADDR=" + mac01);
 
-    assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
-        .isEqualTo(200);
-    JsonNode batch = api.waitUntilFinished(id);
+    JsonNode batch = api.approveAndWait(id, null);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
 
     Map<String, String> macs = Map.of("mac01", mac01, "mac02", mac02, "mac03", own02);
@@ -80,11 +75,5 @@ class AssignedMacsIntegrationTests extends RealAppTest {
       assertThat(RealHost.readInImage(root.resolve("images/" + guest.getKey() + ".img"),
           "/etc/sysconfig/network-scripts/ifcfg-eth0")).contains("HWADDR=" + guest.getValue());
     }
-  }
-
-  static Map<String, JsonNode> byHostname(JsonNode guests) {
-    Map<String, JsonNode> byName = new HashMap<>();
-    guests.forEach(guest -> byName.put(guest.get("hostname").asText(), guest));
-    return byName;
   }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -35,7 +34,7 @@ class AuditTimelineBrowserTests extends BrowserTest {
   @Test
   void drawsARowPerGuestABarPerStepAndTheUndoOfTheGuestThatFailed() throws Exception {
     ApiClient api = api();
-    String id = submit(api, "web-tier", """
+    String id = api.submit("web-tier", """
         hostname,ip,mac
         web01,192.168.71.11,00:16:3e:71:00:11
         web02,192.168.71.12,
@@ -46,12 +45,12 @@ class AuditTimelineBrowserTests extends BrowserTest {
     Path blocker = Files.writeString(root.resolve("mnt/web02"), "not a directory\n");
     JsonNode batch;
     try {
-      batch = approveAndWait(api, id);
+      batch = api.approveAndWait(id, "go");
     } finally {
       Files.delete(blocker);
     }
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED_WITH_FAILURES");
-    JsonNode failed = guest(batch, "web02");
+    JsonNode failed = ApiClient.byHostname(batch.get("guestList")).get("web02");
     assertThat(failed.get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(failed.get("error").asText()).contains("web02", "Attach and mount image", "mount point");
     assertThat(failed.get("undone").findValuesAsText("id")).containsExactly("Task_DeleteImage");
@@ -135,8 +134,8 @@ class AuditTimelineBrowserTests extends BrowserTest {
       csv.append(String.format("app%02d,192.168.72.%d,00:16:3e:72:00:%02x%n", i, 10 + i, i));
     }
     ApiClient api = api();
-    String id = submit(api, "app-tier", csv.toString());
-    JsonNode batch = approveAndWait(api, id);
+    String id = api.submit("app-tier", csv.toString());
+    JsonNode batch = api.approveAndWait(id, "go");
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
 
     inBrowser("audit-timeline-40-guests", (browser, wait) -> {
@@ -161,24 +160,6 @@ class AuditTimelineBrowserTests extends BrowserTest {
     });
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
-  }
-
-  private static String submit(ApiClient api, String name, String csv) {
-    ApiClient.Reply submitted = api.post("/api/batches?name=" + name, "olga", "text/csv", csv);
-    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
-    return submitted.body().get("id").asText();
-  }
-
-  private static JsonNode approveAndWait(ApiClient api, String id) throws InterruptedException {
-    ApiClient.Reply approved = api.post("/api/batches/" + id + "/approval", "arne", "application/json",
-        "{\"approved\": true, \"comment\": \"go\"}");
-    assertThat(approved.status()).as("%s", approved.body()).isEqualTo(200);
-    return api.waitUntilFinished(id);
-  }
-
-  private static JsonNode guest(JsonNode batch, String hostname) {
-    return StreamSupport.stream(batch.get("guestList").spliterator(), false)
-        .filter(guest -> guest.get("hostname").asText().equals(hostname)).findFirst().orElseThrow();
   }
 
   private WebElement openTimeline(ChromeDriver browser, WebDriverWait wait, String id) {

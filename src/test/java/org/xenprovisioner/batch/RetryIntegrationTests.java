@@ -3,11 +3,9 @@ package org.xenprovisioner.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,10 +39,11 @@ class RetryIntegrationTests extends RealAppTest {
     ApiClient api = api();
     // a file where fail01's mount point goes: it fails at step 3 and is rolled back
     Path blocker = Files.writeString(root.resolve("mnt/fail01"), "not a directory\n");
-    String id = finishedBatch(api, "ok01,10.50.0.11,00:16:3e:50:00:11\nfail01,10.50.0.12,\n");
+    String id = api.submit(null, "hostname,ip,mac\nok01,10.50.0.11,00:16:3e:50:00:11\nfail01,10.50.0.12,\n");
+    api.approveAndWait(id, null);
     JsonNode old = api.get("/api/batches/" + id, "olga").body();
     assertThat(old.get("state").asText()).isEqualTo("COMPLETED_WITH_FAILURES");
-    JsonNode failed = AssignedMacsIntegrationTests.byHostname(old.get("guestList")).get("fail01");
+    JsonNode failed = ApiClient.byHostname(old.get("guestList")).get("fail01");
     assertThat(failed.get("state").asText()).isEqualTo("ROLLED_BACK");
 
     assertThat(api.post("/api/batches/nosuchbatch/retry", "olga", "application/json", "").status()).isEqualTo(404);
@@ -88,7 +87,7 @@ class RetryIntegrationTests extends RealAppTest {
 
     assertThat(api.post("/api/batches/" + retry + "/retry", "olga", "application/json", "").status())
         .as("nothing was rolled back").isEqualTo(409);
-    String rejected = submit(api, "rej01,10.50.0.21,00:16:3e:50:00:21\n");
+    String rejected = api.submit(null, "hostname,ip,mac\nrej01,10.50.0.21,00:16:3e:50:00:21\n");
     assertThat(api.post("/api/batches/" + rejected + "/approval", "arne", "application/json", "{\"approved\": false}").status())
         .isEqualTo(200);
     ApiClient.Reply ofRejected = api.post("/api/batches/" + rejected + "/retry", "olga", "application/json", "");
@@ -101,10 +100,11 @@ class RetryIntegrationTests extends RealAppTest {
   void onlyOperatorsRetryAndEveryBatchReaderSeesThePlan() throws Exception {
     ApiClient api = api();
     Path blocker = Files.writeString(root.resolve("mnt/role01"), "not a directory\n");
-    String id = finishedBatch(api, "role01,10.60.0.11,00:16:3e:60:00:11\n");
+    String id = api.submit(null, "hostname,ip,mac\nrole01,10.60.0.11,00:16:3e:60:00:11\n");
+    api.approveAndWait(id, null);
     Files.delete(blocker);
-    List<String> imagesBefore = listing(root.resolve("images"));
-    List<String> configsBefore = listing(root.resolve("xen"));
+    List<String> imagesBefore = RealHost.fileNames(root.resolve("images")).stream().sorted().toList();
+    List<String> configsBefore = RealHost.fileNames(root.resolve("xen")).stream().sorted().toList();
     int batchesBefore = api.get("/api/batches", "arne").body().size();
 
     for (String user : new String[] {"arne", "nora"}) {
@@ -131,29 +131,11 @@ class RetryIntegrationTests extends RealAppTest {
         "application/json", "{\"approved\": true}");
     assertThat(ownApproval.status()).as("paula retried it, so she cannot approve it").isEqualTo(403);
 
-    assertThat(listing(root.resolve("images"))).as("plans and retries write no image").isEqualTo(imagesBefore);
-    assertThat(listing(root.resolve("xen"))).as("nor a domain config").isEqualTo(configsBefore);
+    assertThat(RealHost.fileNames(root.resolve("images")).stream().sorted().toList()).as("plans and retries write no image")
+        .isEqualTo(imagesBefore);
+    assertThat(RealHost.fileNames(root.resolve("xen")).stream().sorted().toList()).as("nor a domain config")
+        .isEqualTo(configsBefore);
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
-  }
-
-  private static String finishedBatch(ApiClient api, String rows) throws InterruptedException {
-    String id = submit(api, rows);
-    assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
-        .isEqualTo(200);
-    api.waitUntilFinished(id);
-    return id;
-  }
-
-  private static String submit(ApiClient api, String rows) {
-    ApiClient.Reply submitted = api.post("/api/batches", "olga", "text/csv", "hostname,ip,mac\n" + rows);
-    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
-    return submitted.body().get("id").asText();
-  }
-
-  private static List<String> listing(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString()).sorted().toList();
-    }
   }
 }

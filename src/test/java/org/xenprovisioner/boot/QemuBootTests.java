@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xenprovisioner.testing.RealHost;
+import org.xenprovisioner.testing.TestImages;
 
 /**
  * The harness itself, on an image that holds only the Debian root's kernel and initramfs (a boot
@@ -46,9 +46,6 @@ class QemuBootTests {
     for (String name : new String[] {"vmlinuz-", "initrd.img-"}) {
       Files.copy(root.tree().resolve("boot/" + name + root.kernelRelease()), boot.resolve(name + root.kernelRelease()));
     }
-    Path image = work.resolve("kernel-only.img");
-    RealHost.run("truncate", "-s", "64M", image.toString());
-    RealHost.run("mkfs.ext4", "-q", "-F", "-d", work.resolve("tree").toString(), image.toString());
-    return image;
+    return TestImages.ext4(work.resolve("kernel-only.img"), work.resolve("tree"), 64L << 20);
   }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -68,22 +67,20 @@ class ClusterTests {
     return arguments;
   }
 
+  /** Each node, the database and each directory, every one of them also when one before it failed to stop. */
   @AfterAll
-  static void stopEverything() throws IOException {
-    try {
-      for (ChildApp node : new ChildApp[] {nodeA, nodeB}) {
-        if (node != null) {
-          node.destroy();
-          node.keepLogs();
-        }
-      }
+  static void stopEverything() throws Exception {
+    RealHost.everyOne(() -> stop(nodeA), () -> stop(nodeB), () -> {
       if (postgres != null) {
         postgres.close();
       }
-    } finally {
-      RealHost.cleanUp(rootA);
-      RealHost.cleanUp(rootB);
-      RealHost.cleanUp(work);
+    }, () -> RealHost.cleanUp(rootA), () -> RealHost.cleanUp(rootB), () -> RealHost.cleanUp(work));
+  }
+
+  private static void stop(ChildApp node) throws IOException {
+    if (node != null) {
+      node.destroy();
+      node.keepLogs();
     }
   }
 
@@ -180,9 +177,7 @@ class ClusterTests {
   }
 
   private static Map<String, JsonNode> guests(ApiClient api, String id) {
-    Map<String, JsonNode> guests = new HashMap<>();
-    api.get("/api/batches/" + id, "olga").body().get("guestList").forEach(guest -> guests.put(guest.get("hostname").asText(), guest));
-    return guests;
+    return ApiClient.byHostname(api.get("/api/batches/" + id, "olga").body().get("guestList"));
   }
 
   private static JsonNode dom0(ApiClient api, String name) {

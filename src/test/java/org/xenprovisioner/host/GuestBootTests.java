@@ -66,16 +66,12 @@ class GuestBootTests extends RealAppTest {
         Duration.between(start, Instant.now()).toSeconds());
 
     ApiClient api = api();
-    ApiClient.Reply submitted = api.post("/api/batches?name=boot-proof", "olga", "text/csv", """
+    String id = api.submit("boot-proof", """
         hostname,ip,mac,netmask,gateway
         web01,10.77.0.11,00:16:3e:77:00:11,24,10.77.0.1
         db01,10.77.0.12,00:16:3e:77:00:12,255.255.255.0,10.77.0.1
         """);
-    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
-    String id = submitted.body().get("id").asText();
-    assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
-        .isEqualTo(200);
-    JsonNode batch = api.waitUntilFinished(id);
+    JsonNode batch = api.approveAndWait(id, null);
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
     System.out.printf("two guests provisioned: %d s since the start%n", Duration.between(start, Instant.now()).toSeconds());
 

@@ -87,11 +87,11 @@ class UpgradeFromSingleDom0Tests {
     Flyway.configure().dataSource(DATABASE, "sa", "").locations("classpath:db/migration").table("xp_schema_history")
         .target("1").load().migrate();
     ProcessEngine earlier = singleDom0Engine();
-    try (InputStream model = UpgradeFromSingleDom0Tests.class.getResourceAsStream("/upgrade/provision-batch-single-dom0.bpmn")) {
-      earlier.getRepositoryService().createDeployment().name("xen-provisioner").addInputStream("provision-batch.bpmn", model)
-          .deploy();
-    }
     try {
+      try (InputStream model = UpgradeFromSingleDom0Tests.class.getResourceAsStream("/upgrade/provision-batch-single-dom0.bpmn")) {
+        earlier.getRepositoryService().createDeployment().name("xen-provisioner").addInputStream("provision-batch.bpmn", model)
+            .deploy();
+      }
       List<List<String>> finishedGuests = List.of(List.of("old01", "10.60.0.11", "00:16:3e:60:00:11"),
           List.of("old02", "10.60.0.12", "00:16:3e:60:00:12"));
       String finished = submit(earlier, FINISHED, finishedGuests, fingerprint);
@@ -129,7 +129,7 @@ class UpgradeFromSingleDom0Tests {
 
     JsonNode finished = api.get("/api/batches/" + FINISHED, "arne").body();
     assertThat(finished.get("state").asText()).as("%s", finished).isEqualTo("COMPLETED_WITH_FAILURES");
-    Map<String, JsonNode> earlierGuests = byHostname(finished.get("guestList"));
+    Map<String, JsonNode> earlierGuests = ApiClient.byHostname(finished.get("guestList"));
     assertThat(earlierGuests.get("old01").get("state").asText()).isEqualTo("PROVISIONED");
     assertThat(earlierGuests.get("old02").get("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(earlierGuests.get("old02").get("error").asText()).isEqualTo("Guest old02: Copy base image failed: disk full");
@@ -235,11 +235,5 @@ class UpgradeFromSingleDom0Tests {
       earlier.getManagementService().executeJob(jobs.get(0).getId());
     }
     throw new AssertionError("the earlier release's batch did not come to rest");
-  }
-
-  private static Map<String, JsonNode> byHostname(JsonNode guests) {
-    Map<String, JsonNode> byName = new HashMap<>();
-    guests.forEach(guest -> byName.put(guest.get("hostname").asText(), guest));
-    return byName;
   }
 }

@@ -239,50 +239,55 @@ class TrustBoundaryTests extends RealAppTest {
     // an approved batch whose guest is held before its first step (as an administrator can in Cockpit)
     ManagementService management = engine.getManagementService();
     management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).suspend();
-    String batch = submit("held1", "olga");
-    decide(batch, "arne", true);
-    RuntimeService runtime = engine.getRuntimeService();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-    while (runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch).count() == 0
-        && Instant.now().isBefore(deadline)) {
-      Thread.sleep(100);
-    }
-    ProcessInstance guest = runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
-        .processInstanceBusinessKey(batch).singleResult();
-    String group = runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY)
-        .processInstanceBusinessKey(batch).singleResult().getId();
-    String job = management.createJobQuery().processInstanceId(guest.getId()).singleResult().getId();
-    String index = "{\"value\": 5, \"type\": \"Integer\"}";
-    for (String user : ROLES) {
-      refused(user, "POST", "/process-definition/key/" + GUEST_PROCESS_KEY + "/tenant-id/" + guest.getTenantId() + "/start",
-          "{\"businessKey\": \"" + batch + "\", \"variables\": {\"guestIndex\": " + index + "}}");
-      refused(user, "POST", "/process-definition/key/" + GROUP_PROCESS_KEY + "/start",
-          "{\"businessKey\": \"" + batch + "\", \"variables\": {\"groupIndex\": " + index + "}}");
-      refused(user, "PUT", "/process-instance/" + guest.getId() + "/variables/guestIndex", index);
-      refused(user, "PUT", "/process-instance/" + group + "/variables/groupIndex", index);
-      refused(user, "PUT", "/execution/" + group + "/localVariables/loopCounter", index);
-      refused(user, "POST", "/process-instance/" + group + "/modification",
-          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuest\"}]}");
-      refused(user, "POST", "/process-instance/" + guest.getId() + "/modification",
-          "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"Task_WriteDomainConfig\"}]}");
-      refused(user, "POST", "/job/" + job + "/execute", null);
-      refused(user, "DELETE", "/process-instance/" + guest.getId(), null);
-      refused(user, "DELETE", "/process-instance/" + group, null);
-    }
-    // nor by an administrator: the batch would wait forever for a guest cancelled on its own
-    for (String instance : List.of(guest.getId(), group)) {
-      HttpResponse<String> cancelled = send("admin", "DELETE", engineRest("/process-instance/" + instance), null);
-      assertThat(cancelled.statusCode()).as("%s", cancelled.body()).isEqualTo(403);
-      assertThat(cancelled.body()).contains("Cancel the batch's provision-batch instance");
-    }
-    assertThat(runtime.getVariable(guest.getId(), VAR_GUEST_INDEX)).isEqualTo(0);
-    assertThat(runtime.getVariable(group, VAR_GROUP_INDEX)).isEqualTo(0);
-    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).count()).isEqualTo(1);
-    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY).count()).isEqualTo(1);
+    // held until the end of this test, also when it fails: the next test provisions for real
+    try {
+      String batch = submit("held1", "olga");
+      decide(batch, "arne", true);
+      RuntimeService runtime = engine.getRuntimeService();
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+      while (runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch)
+          .count() == 0 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+      ProcessInstance guest = runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
+          .processInstanceBusinessKey(batch).singleResult();
+      String group = runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY)
+          .processInstanceBusinessKey(batch).singleResult().getId();
+      String job = management.createJobQuery().processInstanceId(guest.getId()).singleResult().getId();
+      String index = "{\"value\": 5, \"type\": \"Integer\"}";
+      for (String user : ROLES) {
+        refused(user, "POST", "/process-definition/key/" + GUEST_PROCESS_KEY + "/tenant-id/" + guest.getTenantId()
+            + "/start",
+            "{\"businessKey\": \"" + batch + "\", \"variables\": {\"guestIndex\": " + index + "}}");
+        refused(user, "POST", "/process-definition/key/" + GROUP_PROCESS_KEY + "/start",
+            "{\"businessKey\": \"" + batch + "\", \"variables\": {\"groupIndex\": " + index + "}}");
+        refused(user, "PUT", "/process-instance/" + guest.getId() + "/variables/guestIndex", index);
+        refused(user, "PUT", "/process-instance/" + group + "/variables/groupIndex", index);
+        refused(user, "PUT", "/execution/" + group + "/localVariables/loopCounter", index);
+        refused(user, "POST", "/process-instance/" + group + "/modification",
+            "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"CallActivity_ProvisionGuest\"}]}");
+        refused(user, "POST", "/process-instance/" + guest.getId() + "/modification",
+            "{\"instructions\": [{\"type\": \"startBeforeActivity\", \"activityId\": \"Task_WriteDomainConfig\"}]}");
+        refused(user, "POST", "/job/" + job + "/execute", null);
+        refused(user, "DELETE", "/process-instance/" + guest.getId(), null);
+        refused(user, "DELETE", "/process-instance/" + group, null);
+      }
+      // nor by an administrator: the batch would wait forever for a guest cancelled on its own
+      for (String instance : List.of(guest.getId(), group)) {
+        HttpResponse<String> cancelled = send("admin", "DELETE", engineRest("/process-instance/" + instance), null);
+        assertThat(cancelled.statusCode()).as("%s", cancelled.body()).isEqualTo(403);
+        assertThat(cancelled.body()).contains("Cancel the batch's provision-batch instance");
+      }
+      assertThat(runtime.getVariable(guest.getId(), VAR_GUEST_INDEX)).isEqualTo(0);
+      assertThat(runtime.getVariable(group, VAR_GROUP_INDEX)).isEqualTo(0);
+      assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).count()).isEqualTo(1);
+      assertThat(runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY).count()).isEqualTo(1);
 
-    // the administrator gives up on it: nothing of it was ever written
-    runtime.deleteProcessInstance(instanceOf(batch), "held for the test");
-    management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).activate();
+      // the administrator gives up on it: nothing of it was ever written
+      runtime.deleteProcessInstance(instanceOf(batch), "held for the test");
+    } finally {
+      management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).activate();
+    }
     assertThat(root.resolve("images/held1.img")).doesNotExist();
     assertThat(root.resolve("xen/held1.cfg")).doesNotExist();
     assertThat(elsewhere).doesNotExist();

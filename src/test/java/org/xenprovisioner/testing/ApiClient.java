@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A small HTTP client for the batch API, as curl would use it. */
 public record ApiClient(int port) {
@@ -88,6 +90,33 @@ public record ApiClient(int port) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Submits a VM list as the operator olga ({@code ?name=} when a name is given); the new batch's id, or a failure with the answer. */
+  public String submit(String name, String csv) {
+    Reply submitted = post("/api/batches" + (name == null ? "" : "?name=" + name), "olga", "text/csv", csv);
+    if (submitted.status() != 201) {
+      throw new AssertionError("submitting " + (name == null ? "a list" : name) + ": " + submitted.status() + " "
+          + submitted.body());
+    }
+    return submitted.body().get("id").asText();
+  }
+
+  /** Approves the batch as the approver arne (with a comment when one is given), then waits until it finished. */
+  public JsonNode approveAndWait(String id, String comment) throws InterruptedException {
+    Reply approved = post("/api/batches/" + id + "/approval", "arne", "application/json",
+        "{\"approved\": true" + (comment == null ? "" : ", \"comment\": \"" + comment + "\"") + "}");
+    if (approved.status() != 200) {
+      throw new AssertionError("approving " + id + ": " + approved.status() + " " + approved.body());
+    }
+    return waitUntilFinished(id);
+  }
+
+  /** A batch's {@code guestList} (or a plan) by host name. */
+  public static Map<String, JsonNode> byHostname(JsonNode guests) {
+    Map<String, JsonNode> byName = new HashMap<>();
+    guests.forEach(guest -> byName.put(guest.get("hostname").asText(), guest));
+    return byName;
   }
 
   /** Polls the batch as the approver until it reaches a final COMPLETED* state; fails after three minutes. */

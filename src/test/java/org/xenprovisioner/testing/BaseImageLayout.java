@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The base image layouts operators really have, each built small but true to its shape: the
@@ -131,17 +130,16 @@ public enum BaseImageLayout {
       script.append(disk).append(part.number()).append(" : start=").append(part.startMib() * 2048)
           .append(", size=").append(part.sizeMib() * 2048).append(", type=").append(part.type()).append('\n');
     }
-    sfdisk(disk, script.toString());
+    TestImages.sfdisk(disk, script.toString());
     for (Part part : parts) {
       if (part.content() == null) {
         byte[] core = new byte[64 * 1024];
         new Random(part.number()).nextBytes(core);
         Path file = Files.write(disk.resolveSibling("core.img"), core);
-        RealHost.run("dd", "if=" + file, "of=" + disk, "bs=1M", "seek=" + part.startMib(), "conv=notrunc", "status=none");
+        TestImages.put(file, disk, part.startMib());
         Files.delete(file);
       } else {
-        RealHost.run("dd", "if=" + part.content(), "of=" + disk, "bs=1M", "seek=" + part.startMib(), "conv=notrunc,sparse",
-            "status=none");
+        TestImages.put(part.content(), disk, part.startMib());
         Files.delete(part.content());
       }
     }
@@ -151,8 +149,8 @@ public enum BaseImageLayout {
   private static Path debianTree(Path dir, boolean cloudInit, boolean ubuntu) throws IOException {
     Path tree = TestImages.debianTree(dir, ubuntu, 1024 * 1024);
     if (ubuntu) {
-      write(tree.resolve("etc/os-release"), "NAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu\nID_LIKE=debian\n");
-      write(tree.resolve("etc/debian_version"), "trixie/sid\n");
+      TestImages.write(tree.resolve("etc/os-release"), "NAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\nID=ubuntu\nID_LIKE=debian\n");
+      TestImages.write(tree.resolve("etc/debian_version"), "trixie/sid\n");
     }
     if (cloudInit) {
       withCloudInit(tree);
@@ -162,14 +160,14 @@ public enum BaseImageLayout {
 
   private static Path rhelTree(Path dir, String release, boolean cloudInit) throws IOException {
     Path tree = dir.resolve("rhel-tree");
-    write(tree.resolve("etc/redhat-release"), release + "\n");
-    write(tree.resolve("etc/hostname"), "localhost.localdomain\n");
-    write(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-    write(tree.resolve("etc/sysconfig/network"), "NETWORKING=yes\n");
-    write(tree.resolve("etc/sysconfig/network-scripts/ifcfg-eth0"), "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n");
-    write(tree.resolve("etc/machine-id"), "fedcba9876543210fedcba9876543210\n");
-    write(tree.resolve("etc/ssh/ssh_host_ed25519_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nbase\n");
-    write(tree.resolve("etc/fstab"), "UUID=... / xfs defaults 0 0\n");
+    TestImages.write(tree.resolve("etc/redhat-release"), release + "\n");
+    TestImages.write(tree.resolve("etc/hostname"), "localhost.localdomain\n");
+    TestImages.write(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+    TestImages.write(tree.resolve("etc/sysconfig/network"), "NETWORKING=yes\n");
+    TestImages.write(tree.resolve("etc/sysconfig/network-scripts/ifcfg-eth0"), "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n");
+    TestImages.write(tree.resolve("etc/machine-id"), "fedcba9876543210fedcba9876543210\n");
+    TestImages.write(tree.resolve("etc/ssh/ssh_host_ed25519_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nbase\n");
+    TestImages.write(tree.resolve("etc/fstab"), "UUID=... / xfs defaults 0 0\n");
     if (cloudInit) {
       withCloudInit(tree);
     }
@@ -178,39 +176,16 @@ public enum BaseImageLayout {
 
   /** What tells a guest has cloud-init: its configuration and its program (a stand-in here). */
   private static void withCloudInit(Path tree) throws IOException {
-    write(tree.resolve("etc/cloud/cloud.cfg"), "datasource_list: [ NoCloud, ConfigDrive, OpenStack, Ec2, None ]\n");
-    write(tree.resolve("usr/bin/cloud-init"), "#!/bin/sh\n");
+    TestImages.write(tree.resolve("etc/cloud/cloud.cfg"), "datasource_list: [ NoCloud, ConfigDrive, OpenStack, Ec2, None ]\n");
+    TestImages.write(tree.resolve("usr/bin/cloud-init"), "#!/bin/sh\n");
     Files.createDirectories(tree.resolve("var/lib/cloud"));
   }
 
   private static Path bootTree(Path dir) throws IOException {
     Path tree = dir.resolve("boot-tree");
-    write(tree.resolve("grub2/grub.cfg"), "set default=0\n");
-    write(tree.resolve("vmlinuz-5.14.0-503.el9.x86_64"), "kernel\n");
+    TestImages.write(tree.resolve("grub2/grub.cfg"), "set default=0\n");
+    TestImages.write(tree.resolve("vmlinuz-5.14.0-503.el9.x86_64"), "kernel\n");
     return tree;
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
-  }
-
-  private static void sfdisk(Path disk, String script) throws IOException {
-    Process process = new ProcessBuilder("sfdisk", "--quiet", disk.toString()).redirectErrorStream(true).start();
-    try {
-      try (var in = process.getOutputStream()) {
-        in.write(script.getBytes());
-      }
-      String output = new String(process.getInputStream().readAllBytes());
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError("sfdisk " + disk + " failed: " + output + "\n" + script);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    } finally {
-      process.destroyForcibly();
-    }
   }
 
   /** Skips (or fails, where mandatory) a test whose host cannot build every layout. */

@@ -143,7 +143,36 @@ public final class RealHost {
     }
   }
 
-  /** Bytes the file system really allocated for the file (holes excluded). */
+  /** A clean-up action that may fail. */
+  public interface CleanUp {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs every action, also those after one that failed (an exception or a failed assertion); then
+   * throws the first failure, the others added to it.
+   */
+  public static void everyOne(CleanUp... actions) throws Exception {
+    Throwable first = null;
+    for (CleanUp action : actions) {
+      try {
+        action.run();
+      } catch (Exception | AssertionError e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first instanceof Exception exception) {
+      throw exception;
+    }
+    if (first instanceof AssertionError error) {
+      throw error;
+    }
+  }
+
   /** The names of the entries of a directory, in no particular order. */
   public static List<String> fileNames(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
@@ -160,6 +189,13 @@ public final class RealHost {
     }
   }
 
+  /** The UUID of the file system the image holds there (a bare file system: the whole image). */
+  public static String fileSystemUuid(Path image, RootFileSystem fs) throws IOException {
+    return run("blkid", "-p", "-s", "UUID", "-o", "value", "--offset", Long.toString(fs.offset()),
+        "--size", Long.toString(fs.sizeLimit() > 0 ? fs.sizeLimit() : Files.size(image)), image.toString()).strip();
+  }
+
+  /** Bytes the file system really allocated for the file (holes excluded). */
   public static long allocatedBytes(Path file) {
     String[] blocks = run("stat", "-c", "%b %B", file.toString()).strip().split(" ");
     return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);

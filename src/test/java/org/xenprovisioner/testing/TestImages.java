@@ -149,18 +149,20 @@ public final class TestImages {
     return RealHost.run("sfdisk", "--dump", disk.toString()).replace(disk.toString(), "DISK");
   }
 
-  private static void put(Path fileSystem, Path disk, long offsetMib) {
+  /** Puts the file at the offset of the disk image, keeping holes ({@code dd conv=notrunc,sparse}). */
+  static void put(Path fileSystem, Path disk, long offsetMib) {
     RealHost.run("dd", "if=" + fileSystem, "of=" + disk, "bs=1M", "seek=" + offsetMib, "conv=notrunc,sparse", "status=none");
   }
 
-  private static void sfdisk(Path disk, String script) throws IOException {
+  /** Writes the partition table the sfdisk script describes. */
+  static void sfdisk(Path disk, String script) throws IOException {
     Path input = Files.writeString(disk.resolveSibling(disk.getFileName() + ".sfdisk"), script);
     try {
       Process process = new ProcessBuilder("sfdisk", "--quiet", disk.toString()).redirectInput(input.toFile())
           .redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes());
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError("sfdisk " + disk + " failed: " + output);
+        throw new AssertionError("sfdisk " + disk + " failed: " + output + "\n" + script);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -243,7 +245,7 @@ public final class TestImages {
     }
   }
 
-  private static void write(Path file, String content) throws IOException {
+  static void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
   }

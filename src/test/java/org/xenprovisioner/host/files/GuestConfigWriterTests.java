@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.intake.Guest;
+import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestSettings;
 
 class GuestConfigWriterTests {
@@ -256,9 +257,7 @@ class GuestConfigWriterTests {
         .isInstanceOf(HostOperationException.class)
         .hasMessageContaining("guest directory /etc is a symbolic link; refusing to look through it");
     assertThat(dom0Etc).isDirectoryContaining(path -> path.getFileName().toString().equals("redhat-release"));
-    try (var files = Files.list(dom0Etc)) {
-      assertThat(files).hasSize(1);
-    }
+    assertThat(RealHost.fileNames(dom0Etc)).hasSize(1);
   }
 
   @Test

@@ -79,12 +79,8 @@ class BaseImageLayoutsIntegrationTests extends RealAppTest {
           .append(",00:16:3e:14:0").append(net).append(":0").append(i).append(",24,10.14.").append(net).append(".1\n");
     }
 
-    ApiClient.Reply submitted = api().post("/api/batches?name=" + prefix, "olga", "text/csv", csv.toString());
-    assertThat(submitted.status()).as("%s", submitted.body()).isEqualTo(201);
-    String id = submitted.body().get("id").asText();
-    assertThat(api().post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
-        .isEqualTo(200);
-    JsonNode batch = api().waitUntilFinished(id);
+    String id = api().submit(prefix, csv.toString());
+    JsonNode batch = api().approveAndWait(id, null);
 
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
     int atOnce = mostMountedAtOnce(batch);
@@ -101,7 +97,8 @@ class BaseImageLayoutsIntegrationTests extends RealAppTest {
       RootFileSystem guestRoot = inspector.inspect(image);
       assertThat(guestRoot).isEqualTo(baseRoot);
       assertThat(guestRoot.partition()).isEqualTo(layout.rootPartition());
-      assertThat(uuid(image, guestRoot)).as("file system UUID kept").isEqualTo(uuid(base, baseRoot));
+      assertThat(RealHost.fileSystemUuid(image, guestRoot)).as("file system UUID kept")
+          .isEqualTo(RealHost.fileSystemUuid(base, baseRoot));
       if (layout.label() != null) {
         assertThat(TestImages.partitionTable(image)).isEqualTo(TestImages.partitionTable(base));
       }
@@ -141,11 +138,6 @@ class BaseImageLayoutsIntegrationTests extends RealAppTest {
       }
       default -> throw new AssertionError(layout.family());
     }
-  }
-
-  private static String uuid(Path image, RootFileSystem fs) throws IOException {
-    return RealHost.run("blkid", "-p", "-s", "UUID", "-o", "value", "--offset", Long.toString(fs.offset()),
-        "--size", Long.toString(fs.sizeLimit() > 0 ? fs.sizeLimit() : Files.size(image)), image.toString()).strip();
   }
 
   /** The most guests whose image was mounted (from the start of "mount" to the end of "unmount") at one moment. */

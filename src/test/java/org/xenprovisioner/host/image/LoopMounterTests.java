@@ -124,7 +124,7 @@ public class LoopMounterTests {
     BaseImageLayout.assumeToolsInstalled();
     Path xfsBase = BaseImageLayout.RHEL9_CLOUD.build(dir.resolve("rhel9"));
     RootFileSystem root = inspector.inspect(xfsBase);
-    String uuid = uuidOf(xfsBase, root);
+    String uuid = RealHost.fileSystemUuid(xfsBase, root);
     List<Path> images = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
@@ -145,12 +145,7 @@ public class LoopMounterTests {
     assertThat(RealHost.loopDevicesUnder(dir)).isEmpty();
     assertThat(RealHost.mountsUnder(dir)).isEmpty();
     for (Path image : images) {
-      assertThat(uuidOf(image, root)).as("file system UUID of %s", image).isEqualTo(uuid);
+      assertThat(RealHost.fileSystemUuid(image, root)).as("file system UUID of %s", image).isEqualTo(uuid);
     }
-  }
-
-  private static String uuidOf(Path image, RootFileSystem root) {
-    return RealHost.run("blkid", "-p", "-s", "UUID", "-o", "value", "--offset", Long.toString(root.offset()),
-        "--size", Long.toString(root.sizeLimit()), image.toString()).strip();
   }
 }
