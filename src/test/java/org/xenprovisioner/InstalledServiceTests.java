@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.ExecutableJar;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestImages;
@@ -233,23 +233,16 @@ class InstalledServiceTests {
     return settings;
   }
 
-  @FunctionalInterface
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitOrFail(Process app, String what, Condition condition) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
+  private static void awaitOrFail(Process app, String what, Await.Condition condition) throws InterruptedException {
+    Await.until(what, Duration.ofMinutes(3), Duration.ofMillis(2), () -> {
       if (condition.holds()) {
-        return;
+        return true;
       }
       if (!app.isAlive()) {
         throw new AssertionError("the app exited with " + app.exitValue() + " while waiting for " + what);
       }
-      Thread.sleep(2);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+      return false;
+    }, null);
   }
 
   /** The apps' logs go to target/install-logs, to read after a failure. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,15 +27,11 @@ import org.xenprovisioner.testing.TestImages;
 class PlanIntegrationTests extends RealAppTest {
 
   private static final long MIB = 1024 * 1024;
-  private static final long ROOT_OFFSET = 17 * MIB;
 
   @BeforeAll
   static void buildBaseImage() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    Path base = root.resolve("base");
-    Path rootFs = TestImages.ext4(base.resolve("root.fs"), TestImages.debianTree(base, true, MIB), 64 * MIB);
-    Files.move(TestImages.partitionedDisk(base, "gpt", rootFs), base.resolve("base.img"), StandardCopyOption.REPLACE_EXISTING);
-    Files.delete(rootFs);
+    TestImages.debianGptBase(root.resolve("base"), MIB, 64 * MIB);
   }
 
   @DynamicPropertySource
@@ -82,7 +77,8 @@ class PlanIntegrationTests extends RealAppTest {
     assertThat(batch.get("state").asText()).as("%s", batch).isEqualTo("COMPLETED");
 
     for (JsonNode guest : plan.body()) {
-      Path guestFs = Path.of(root.resolve("images/" + guest.get("hostname").asText() + ".img") + "?offset=" + ROOT_OFFSET);
+      Path guestFs = Path.of(root.resolve("images/" + guest.get("hostname").asText() + ".img") + "?offset="
+          + TestImages.PARTITIONED_ROOT_OFFSET);
       List<String> compared = new ArrayList<>();
       for (JsonNode file : guest.get("files")) {
         String path = file.get("path").asText();

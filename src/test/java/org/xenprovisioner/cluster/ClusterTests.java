@@ -8,15 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.ChildApp;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
@@ -114,7 +113,8 @@ class ClusterTests {
     assertThat(nodeB.api().post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}")
         .status()).as("any node decides").isEqualTo(200);
 
-    awaitOrFail("an image copy on dom0-b", () -> nodeB.copies().findAny().isPresent() && !RealHost.partialCopies(rootB.resolve("images")).isEmpty());
+    awaitOrFail("an image copy on dom0-b",
+        () -> nodeB.copies().findAny().isPresent() && !RealHost.partialCopies(rootB.resolve("images")).isEmpty());
     nodeB.kill();
     assertThat(RealHost.partialCopies(rootB.resolve("images"))).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
 
@@ -189,15 +189,8 @@ class ClusterTests {
     throw new AssertionError("no Dom0 " + name);
   }
 
-  private static void awaitOrFail(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("timed out waiting for " + what + ":\n" + ChildApp.tail(nodeA.log()) + "\n---\n"
-        + ChildApp.tail(nodeB.log()));
+  private static void awaitOrFail(String what, Await.Condition condition) throws InterruptedException {
+    Await.until(what, Duration.ofMinutes(3), Duration.ofMillis(50), condition,
+        () -> ChildApp.tail(nodeA.log()) + "\n---\n" + ChildApp.tail(nodeB.log()));
   }
 }

@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.batch.BatchHistory;
 import org.xenprovisioner.batch.BatchSummary;
 import org.xenprovisioner.process.BatchProcess;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.Browser;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
@@ -130,10 +131,9 @@ class DemoInCockpitBrowserTests {
       // the jobs made while their definition was suspended were made suspended: let them go too
       mountJobs.forEach(definition -> management.activateJobDefinitionById(definition, true));
 
-      while (!history.list().get(0).state().name().startsWith("COMPLETED")) {
-        assertThat(Duration.between(approvedAt, Instant.now())).isLessThan(Duration.ofMinutes(3));
-        Thread.sleep(500);
-      }
+      Await.until("the demo batch to finish", Duration.ofMinutes(3).minus(Duration.between(approvedAt, Instant.now())),
+          Duration.ofMillis(500), () -> history.list().get(0).state().name().startsWith("COMPLETED"),
+          () -> history.list().get(0).state().name());
       assertThat(history.list().get(0).state().name()).isEqualTo("COMPLETED");
     } catch (Exception | AssertionError e) {
       Browser.screenshot(browser, "demo-cockpit-failure");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,6 @@ import org.xenprovisioner.testing.TestImages;
 class DebianDiskBatchIntegrationTests extends RealAppTest {
 
   private static final long MIB = 1024 * 1024;
-  private static final long ROOT_OFFSET = 17 * MIB;
 
   private static Path baseImage;
 
@@ -41,12 +39,8 @@ class DebianDiskBatchIntegrationTests extends RealAppTest {
   @BeforeAll
   static void buildBaseImage() throws IOException {
     RealHost.assumeLoopDevicesUsable();
-    Path base = root.resolve("base");
-    Path rootFs = TestImages.ext4(base.resolve("root.fs"), TestImages.debianTree(base, true, 640 * MIB), 800 * MIB);
     // in place of the application's RHEL-like base (base/base.img): properties registered here would not win
-    baseImage = Files.move(TestImages.partitionedDisk(base, "gpt", rootFs), base.resolve("base.img"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.delete(rootFs);
+    baseImage = TestImages.debianGptBase(root.resolve("base"), 640 * MIB, 800 * MIB);
   }
 
   @DynamicPropertySource
@@ -100,7 +94,7 @@ class DebianDiskBatchIntegrationTests extends RealAppTest {
 
   private void checkGuest(String hostname, String ip, String mac, String prefix, String route) {
     Path image = root.resolve("images/" + hostname + ".img");
-    Path guestFs = Path.of(image + "?offset=" + ROOT_OFFSET);
+    Path guestFs = Path.of(image + "?offset=" + TestImages.PARTITIONED_ROOT_OFFSET);
     assertThat(TestImages.partitionTable(image)).isEqualTo(TestImages.partitionTable(baseImage)).contains("label: gpt");
     assertThat(RealHost.allocatedBytes(image)).as("sparse").isLessThanOrEqualTo(RealHost.allocatedBytes(baseImage) + MIB);
 

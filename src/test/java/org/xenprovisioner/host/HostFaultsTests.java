@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.process.BatchProcess;
 import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.RealAppTest;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestImages;
@@ -193,13 +194,8 @@ class HostFaultsTests extends RealAppTest {
   }
 
   private static void awaitState(ApiClient api, String state) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-    while (Instant.now().isBefore(deadline)) {
-      if (api.get("/api/batches", "arne").body().get(0).get("state").asText().equals(state)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the newest batch never reached " + state);
+    Await.until("the newest batch to reach " + state, Duration.ofMinutes(1), Duration.ofMillis(100),
+        () -> api.get("/api/batches", "arne").body().get(0).get("state").asText().equals(state),
+        () -> api.get("/api/batches", "arne").body().get(0).toString());
   }
 }

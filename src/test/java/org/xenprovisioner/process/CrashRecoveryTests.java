@@ -7,14 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xenprovisioner.testing.ApiClient;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.ChildApp;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
@@ -71,7 +70,8 @@ class CrashRecoveryTests {
     assertThat(api.post("/api/batches/" + id + "/approval", "arne", "application/json", "{\"approved\": true}").status())
         .isEqualTo(200);
 
-    awaitOrFail("an image copy to be under way", () -> !RealHost.partialCopies(root.resolve("images")).isEmpty() && app.copies().findAny().isPresent());
+    awaitOrFail("an image copy to be under way",
+        () -> !RealHost.partialCopies(root.resolve("images")).isEmpty() && app.copies().findAny().isPresent());
     app.kill();
     assertThat(RealHost.partialCopies(root.resolve("images"))).as("the kill left a half-copied image, as a real crash would").isNotEmpty();
 
@@ -105,18 +105,17 @@ class CrashRecoveryTests {
     assertThat(app.orphansAlive()).as("copies left running by the dead app").isEmpty();
   }
 
-  private static void awaitOrFail(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return;
+  /** Polled every 2 ms: what lets the kill land while the copy runs. */
+  private static void awaitOrFail(String what, Await.Condition condition) throws InterruptedException {
+    Await.until(what, Duration.ofMinutes(2), Duration.ofMillis(2), () -> {
+      if (condition.holds()) {
+        return true;
       }
       if (!app.isAlive()) {
         throw new AssertionError("the app died while waiting for " + what);
       }
-      Thread.sleep(2);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; jobs: " + app.api().get("/engine-rest/job", "arne").body()
-        + "; batches: " + app.api().get("/api/batches", "arne").body());
+      return false;
+    }, () -> "jobs: " + app.api().get("/engine-rest/job", "arne").body() + "; batches: "
+        + app.api().get("/api/batches", "arne").body());
   }
 }

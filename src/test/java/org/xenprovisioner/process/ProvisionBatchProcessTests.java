@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -385,29 +386,23 @@ class ProvisionBatchProcessTests {
   }
 
   /** Runs the batch's and groups' jobs until every guest instance exists, none of a guest's own. */
+  /** Runs the batch's and its groups' jobs until the guests' instances wait at their first step. */
   private void runJobsUntilGuestsStarted() {
-    for (int round = 0; round < 50; round++) {
-      List<Job> jobs = engine.getManagementService().createJobQuery().executable().list().stream()
-          .filter(job -> !GUEST_PROCESS_KEY.equals(job.getProcessDefinitionKey())).toList();
-      if (jobs.isEmpty()) {
-        return;
-      }
-      jobs.forEach(job -> engine.getManagementService().executeJob(job.getId()));
-    }
-    throw new AssertionError("batch jobs still pending after 50 rounds");
+    runJobs(job -> !GUEST_PROCESS_KEY.equals(job.getProcessDefinitionKey()), 50, false);
   }
 
   private void runAllJobs() {
-    runJobs(false);
+    runJobs(job -> true, 200, false);
   }
 
   private void runAllJobsAllowingFailures() {
-    runJobs(true);
+    runJobs(job -> true, 200, true);
   }
 
-  private void runJobs(boolean allowFailures) {
-    for (int round = 0; round < 200; round++) {
-      List<Job> jobs = engine.getManagementService().createJobQuery().executable().list();
+  /** Executes the executable jobs chosen, round after round, until none is left; fails after the rounds given. */
+  private void runJobs(Predicate<Job> chosen, int rounds, boolean allowFailures) {
+    for (int round = 0; round < rounds; round++) {
+      List<Job> jobs = engine.getManagementService().createJobQuery().executable().list().stream().filter(chosen).toList();
       if (jobs.isEmpty()) {
         return;
       }
@@ -421,7 +416,7 @@ class ProvisionBatchProcessTests {
         }
       }
     }
-    throw new AssertionError("jobs still pending after 200 rounds");
+    throw new AssertionError("jobs still pending after " + rounds + " rounds");
   }
 
 

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.testing.RealAppTest;
+import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
 
@@ -244,11 +244,8 @@ class TrustBoundaryTests extends RealAppTest {
       String batch = submit("held1", "olga");
       decide(batch, "arne", true);
       RuntimeService runtime = engine.getRuntimeService();
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-      while (runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch)
-          .count() == 0 && Instant.now().isBefore(deadline)) {
-        Thread.sleep(100);
-      }
+      Await.until("the held guest's instance", Duration.ofMinutes(1), Duration.ofMillis(100), () -> runtime
+          .createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch).count() > 0, null);
       ProcessInstance guest = runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
           .processInstanceBusinessKey(batch).singleResult();
       String group = runtime.createProcessInstanceQuery().processDefinitionKey(GROUP_PROCESS_KEY)
@@ -298,10 +295,8 @@ class TrustBoundaryTests extends RealAppTest {
   void anHonestBatchStillProvisionsAndNothingExistsOutsideTheConfiguredDirectories() throws Exception {
     String batch = submit("honest1", "olga");
     decide(batch, "arne", true);
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (!state(batch).startsWith("COMPLETED") && Instant.now().isBefore(deadline)) {
-      Thread.sleep(250);
-    }
+    Await.until("batch " + batch + " to finish", Duration.ofMinutes(3), Duration.ofMillis(250),
+        () -> state(batch).startsWith("COMPLETED"), () -> state(batch));
     assertThat(state(batch)).isEqualTo("COMPLETED");
     assertThat(elsewhere).doesNotExist();
     List<String> files = new ArrayList<>();

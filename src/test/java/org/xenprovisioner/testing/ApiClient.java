@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -125,14 +124,11 @@ public record ApiClient(int port) {
   }
 
   public JsonNode waitUntilFinished(String id, Duration limit) throws InterruptedException {
-    Instant deadline = Instant.now().plus(limit);
-    while (Instant.now().isBefore(deadline)) {
-      JsonNode batch = get("/api/batches/" + id, "arne").body();
-      if (batch.get("state").asText().startsWith("COMPLETED")) {
-        return batch;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("batch " + id + " did not finish within " + limit + ": " + get("/api/batches/" + id, "arne").body());
+    JsonNode[] batch = new JsonNode[1];
+    Await.until("batch " + id + " to finish", limit, Duration.ofMillis(250), () -> {
+      batch[0] = get("/api/batches/" + id, "arne").body();
+      return batch[0].get("state").asText().startsWith("COMPLETED");
+    }, () -> get("/api/batches/" + id, "arne").body().toString());
+    return batch[0];
   }
 }

@@ -3,6 +3,7 @@ package org.xenprovisioner.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,8 +117,23 @@ public final class TestImages {
         + "start=2048, size=" + (16 * 2048) + ", type=" + linux + "\n"
         + "start=" + (17 * 2048) + ", size=" + (rootMib * 2048) + ", type=" + linux + "\n");
     put(bootImage, disk, 1);
-    put(rootFileSystem, disk, 17);
+    put(rootFileSystem, disk, PARTITIONED_ROOT_OFFSET / MIB);
     return disk;
+  }
+
+  /** Where {@link #partitionedDisk} puts the root file system: after 1 MiB of table and the 16 MiB /boot. */
+  public static final long PARTITIONED_ROOT_OFFSET = 17 * MIB;
+
+  /**
+   * A Debian-like GPT base image ({@link #debianTree} with netplan and {@code dataBytes} of data in an
+   * ext4 of {@code fileSystemBytes}, as partition 2 of {@link #partitionedDisk}) at {@code <dir>/base.img},
+   * in place of whatever base was there; its root lies at {@link #PARTITIONED_ROOT_OFFSET}.
+   */
+  public static Path debianGptBase(Path dir, long dataBytes, long fileSystemBytes) throws IOException {
+    Path rootFs = ext4(dir.resolve("root.fs"), debianTree(dir, true, dataBytes), fileSystemBytes);
+    Path base = Files.move(partitionedDisk(dir, "gpt", rootFs), dir.resolve("base.img"), StandardCopyOption.REPLACE_EXISTING);
+    Files.delete(rootFs);
+    return base;
   }
 
   /** A disk image holding LVM: a physical volume on the whole disk, or on partition 2 after an ext4 partition 1. */
