@@ -3,16 +3,11 @@ package org.xenprovisioner.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -38,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.batch.BatchHistory;
 import org.xenprovisioner.batch.BatchSummary;
 import org.xenprovisioner.process.BatchProcess;
+import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.Await;
 import org.xenprovisioner.testing.Browser;
 import org.xenprovisioner.testing.RealHost;
@@ -167,10 +163,8 @@ class DemoInCockpitBrowserTests {
     return By.cssSelector(".djs-overlays[data-container-id='" + activity + "'] .badge.instance-count");
   }
 
-  private HttpResponse<String> approve(String batch, String credentials) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/batches/" + batch + "/approval"))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"approved\": true}")).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> approve(String batch, String credentials) {
+    return new ApiClient(port).sendWith(credentials, "POST", "/api/batches/" + batch + "/approval", "application/json",
+        "{\"approved\": true}");
   }
 }

@@ -3,15 +3,10 @@ package org.xenprovisioner.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,6 +27,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.xenprovisioner.batch.BatchHistory;
 import org.xenprovisioner.batch.BatchSummary;
+import org.xenprovisioner.testing.ApiClient;
 import org.xenprovisioner.testing.RealHost;
 import org.xenprovisioner.testing.TestApp;
 
@@ -147,10 +143,7 @@ class DemoProfileTests {
         .collect(Collectors.toMap(line -> line.substring(0, line.indexOf(':')), line -> line.substring(line.indexOf(':') + 1)));
   }
 
-  private HttpResponse<String> send(String credentials, String path, String contentType, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(String credentials, String path, String contentType, String body) {
+    return new ApiClient(port).sendWith(credentials, "POST", path, contentType, body);
   }
 }

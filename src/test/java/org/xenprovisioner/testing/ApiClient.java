@@ -52,9 +52,12 @@ public record ApiClient(int port) {
   }
 
   private HttpRequest.Builder request(String path, String user) {
+    return withCredentials(path, user == null ? null : user + ":" + user + "-secret");
+  }
+
+  private HttpRequest.Builder withCredentials(String path, String credentials) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
-    if (user != null) {
-      String credentials = user + ":" + user + "-secret";
+    if (credentials != null) {
       request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     return request;
@@ -62,7 +65,12 @@ public record ApiClient(int port) {
 
   /** Any request, with the test user's Basic credentials ({@code <user>-secret}; none for a null user), never following redirects. */
   public HttpResponse<String> send(String method, String path, String user, String contentType, String body) {
-    HttpRequest.Builder request = request(path, user)
+    return sendWith(user == null ? null : user + ":" + user + "-secret", method, path, contentType, body);
+  }
+
+  /** Any request, with Basic credentials as {@code curl -u} takes them ({@code user:password}, a line of the demo's users file). */
+  public HttpResponse<String> sendWith(String credentials, String method, String path, String contentType, String body) {
+    HttpRequest.Builder request = withCredentials(path, credentials)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
