@@ -36,7 +36,9 @@ public record ProvisionerProperties(
     @Valid @NotNull @DefaultValue Clean clean,
     @NotNull @DefaultValue("PT2S") Duration copyProgressInterval,
     @Pattern(regexp = "[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?", message = "must be a host name of at most 63 characters") String dom0,
-    @NotNull @DefaultValue("PT10S") Duration heartbeatInterval) {
+    @NotNull @DefaultValue("PT10S") Duration heartbeatInterval,
+    /** The largest request body the engine REST API and the webapps' REST API take (413 beyond). */
+    @Min(1024) @DefaultValue("1048576") int maxEngineRestBodyBytes) {
 
   /** {@code provisioner.base-image} as an absolute, normalised path (how every reader uses it), or null when unset. */
   public Path baseImagePath() {

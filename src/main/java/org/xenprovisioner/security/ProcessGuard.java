@@ -1,22 +1,30 @@
 package org.xenprovisioner.security;
 
-import static org.xenprovisioner.process.BatchProcess.GROUP_APPROVERS;
-import static org.xenprovisioner.process.BatchProcess.GROUP_PROCESS_KEY;
-import static org.xenprovisioner.process.BatchProcess.GUEST_PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.MAX_COMMENT;
 import static org.xenprovisioner.process.BatchProcess.PROCESS_KEY;
 import static org.xenprovisioner.process.BatchProcess.TASK_APPROVE;
 import static org.xenprovisioner.process.BatchProcess.VAR_APPROVED;
 import static org.xenprovisioner.process.BatchProcess.VAR_COMMENT;
+import static org.xenprovisioner.security.OurProcesses.anyUser;
+import static org.xenprovisioner.security.OurProcesses.checkDecider;
+import static org.xenprovisioner.security.OurProcesses.command;
+import static org.xenprovisioner.security.OurProcesses.definition;
+import static org.xenprovisioner.security.OurProcesses.field;
+import static org.xenprovisioner.security.OurProcesses.groups;
+import static org.xenprovisioner.security.OurProcesses.isOurs;
+import static org.xenprovisioner.security.OurProcesses.isOursById;
+import static org.xenprovisioner.security.OurProcesses.ordinaryUser;
+import static org.xenprovisioner.security.OurProcesses.refuse;
 
-import java.lang.reflect.Field;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.authorization.Permission;
+import org.camunda.bpm.engine.impl.cmd.AbstractAddIdentityLinkCmd;
+import org.camunda.bpm.engine.impl.cmd.AssignTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.ClaimTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.CompleteTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.DelegateTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteTaskCommentCmd;
 import org.camunda.bpm.engine.impl.cmd.ResolveTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.SubmitTaskFormCmd;
@@ -24,11 +32,8 @@ import org.camunda.bpm.engine.impl.cmd.UpdateCommentCmd;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.camunda.bpm.engine.impl.interceptor.Command;
-import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
-import org.camunda.bpm.engine.impl.persistence.entity.HistoricProcessInstanceEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
-import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.variable.type.ValueType;
@@ -49,6 +54,8 @@ import org.camunda.bpm.engine.variable.value.TypedValue;
  *   {@code approvers}, never the user who started the instance as the engine recorded it (four
  *   eyes), and completing takes the Boolean {@code approved} and an optional {@code comment}
  *   (at most {@value org.xenprovisioner.process.BatchProcess#MAX_COMMENT} characters) and nothing else. These hold for administrators too.</li>
+ *   <li>changing {@code approve-batch} (its name, dates, priority, owner, candidates, or handing it to
+ *   somebody else): refused to everybody, administrators included; the task is the engine's.</li>
  *   <li>deleting a group's or a guest's instance on its own: refused to everybody (the batch would
  *   wait forever); an administrator cancels the whole batch instead.</li>
  * </ul>
@@ -171,30 +178,47 @@ final class ProcessGuard extends NoCommandChecks {
 
   @Override
   public void checkTaskWork(TaskEntity task) {
-    if (!isOurs(task) || !TASK_APPROVE.equals(task.getTaskDefinitionKey())) {
+    if (!isApproval(task)) {
       return;
     }
-    Authentication user = Context.getCommandContext().getAuthentication();
-    if (user == null || user.getUserId() == null) {
-      throw new AuthorizationException("Deciding on a batch needs a logged-in user");
-    }
-    if (!groups(user).contains(GROUP_APPROVERS)) {
-      throw new AuthorizationException("User " + user.getUserId() + " is not in group " + GROUP_APPROVERS
-          + " and cannot decide on a batch");
-    }
-    String submitter = startUserOf(task.getProcessInstanceId());
-    if (submitter == null || submitter.equals(user.getUserId())) {
-      throw new AuthorizationException("User " + user.getUserId() + " submitted this batch and cannot approve it too"
-          + " (four eyes)");
-    }
-    Command<?> command = Context.getCommandInvocationContext().getCommand();
+    checkDecider(task);
+    Command<?> command = command();
     if (command instanceof CompleteTaskCmd || command instanceof SubmitTaskFormCmd) {
       // resolving a delegated task hands it back without deciding: approved may come later
-      checkDecision(EngineCommands.variablesOf(command), !(command instanceof ResolveTaskCmd));
+      checkDecision(variablesOf(command), !(command instanceof ResolveTaskCmd));
     } else if (!HARMLESS_TASK_WORK.contains(command.getClass())) {
       throw new AuthorizationException("approve-batch is decided only by completing it with approved and comment ("
           + command.getClass().getSimpleName() + " refused)");
     }
+  }
+
+  /**
+   * The approval task is the engine's: its name, description, dates, priority, owner and candidates
+   * stay as the process made them, for everybody, administrators included, so nothing a submitter
+   * writes there ("PRE-APPROVED by security") reads as part of the batch in Tasklist. An approver who
+   * may decide takes it or hands it back (claim, the assignee set to herself or to nobody, or delegated to
+   * herself).
+   */
+  @Override
+  public void checkTaskAssign(TaskEntity task) {
+    Authentication user = anyUser();
+    if (user == null || !isApproval(task)) {
+      return;
+    }
+    Command<?> command = command();
+    Object assignee = command instanceof AssignTaskCmd ? field(command, AbstractAddIdentityLinkCmd.class, "userId")
+        : command instanceof DelegateTaskCmd ? field(command, DelegateTaskCmd.class, "userId") : "";
+    if (assignee == null && command instanceof AssignTaskCmd || user.getUserId().equals(assignee)) {
+      checkDecider(task);
+      return;
+    }
+    throw new AuthorizationException("The approval task of a batch is not changed by hand ("
+        + command.getClass().getSimpleName() + " refused): its name, dates, assignee and candidates are the"
+        + " engine's; an approver claims it and decides it");
+  }
+
+  private static boolean isApproval(TaskEntity task) {
+    return isOurs(task) && TASK_APPROVE.equals(task.getTaskDefinitionKey());
   }
 
   /** The decision: Boolean {@code approved}, optional String {@code comment}, nothing else. */
@@ -233,73 +257,19 @@ final class ProcessGuard extends NoCommandChecks {
     return typed.getValue();
   }
 
-  private void refuseSteering(String processDefinitionId, String what) {
+  private static void refuseSteering(String processDefinitionId, String what) {
     Authentication user = ordinaryUser();
-    if (user != null && isOurs(definition(processDefinitionId))) {
+    if (user != null && isOursById(processDefinitionId)) {
       refuse(user, what);
     }
   }
 
-  private static void refuse(Authentication user, String what) {
-    throw new AuthorizationException("User " + user.getUserId() + " may not " + what
-        + " (only camunda-admin may, outside the batch API)");
-  }
-
-  /** The authenticated user unless it is an administrator; null also for the engine's own calls. */
-  private static Authentication ordinaryUser() {
-    CommandContext context = Context.getCommandContext();
-    Authentication user = context.getAuthentication();
-    if (user == null || user.getUserId() == null || context.getAuthorizationManager().isCamundaAdmin(user)) {
-      return null;
-    }
-    return user;
-  }
-
-  private static List<String> groups(Authentication user) {
-    return user.getGroupIds() == null ? List.of() : user.getGroupIds();
-  }
-
-  private static String startUserOf(String processInstanceId) {
-    HistoricProcessInstanceEntity instance = Context.getCommandContext().getHistoricProcessInstanceManager()
-        .findHistoricProcessInstance(processInstanceId);
-    return instance == null ? null : instance.getStartUserId();
-  }
-
-  private static boolean isOurs(TaskEntity task) {
-    return task.getProcessDefinitionId() != null && isOurs(definition(task.getProcessDefinitionId()));
-  }
-
-  private static String definition(String processDefinitionId) {
-    ProcessDefinitionEntity definition = Context.getProcessEngineConfiguration().getDeploymentCache()
-        .findDeployedProcessDefinitionById(processDefinitionId);
-    return definition == null ? null : definition.getKey();
-  }
-
-  private static boolean isOurs(String processDefinitionKey) {
-    return PROCESS_KEY.equals(processDefinitionKey) || GROUP_PROCESS_KEY.equals(processDefinitionKey)
-        || GUEST_PROCESS_KEY.equals(processDefinitionKey);
-  }
-
   /** The variables a completing command is about to set; read from the engine's command object. */
-  static final class EngineCommands {
-
-    private EngineCommands() {
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> variablesOf(Command<?> command) {
-      // CompleteTaskCmd (and ResolveTaskCmd, its subclass) keeps them in "variables", SubmitTaskFormCmd in
-      // "properties"; EngineCommandsTests fails if an engine upgrade renames them
-      String name = command instanceof SubmitTaskFormCmd ? "properties" : "variables";
-      Class<?> type = command instanceof SubmitTaskFormCmd ? SubmitTaskFormCmd.class : CompleteTaskCmd.class;
-      try {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        return (Map<String, Object>) field.get(command);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read the variables of " + command.getClass().getName()
-            + " (engine internals changed?)", e);
-      }
-    }
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> variablesOf(Command<?> command) {
+    // CompleteTaskCmd (and ResolveTaskCmd, its subclass) keeps them in "variables", SubmitTaskFormCmd in "properties"
+    return command instanceof SubmitTaskFormCmd
+        ? (Map<String, Object>) field(command, SubmitTaskFormCmd.class, "properties")
+        : (Map<String, Object>) field(command, CompleteTaskCmd.class, "variables");
   }
 }

@@ -26,6 +26,7 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.xenprovisioner.config.ProvisionerProperties;
 
 /**
  * Nothing answers anonymously but the webapps' login pages and their static assets.
@@ -106,6 +107,18 @@ class SecurityConfig {
     registration.addInitParameter("authentication-provider", ContainerBasedAuthenticationProvider.class.getName());
     registration.setName("engine-rest-authentication");
     registration.setOrder(10);
+    return registration;
+  }
+
+  /** After the security filters (an anonymous body is never read), before the engine REST API reads it. */
+  @Bean
+  FilterRegistrationBean<Filter> engineRestLimits(ProvisionerProperties properties,
+                                               @Value("${camunda.bpm.webapp.application-path:/camunda}") String webappPath) {
+    FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(
+        new EngineRestLimits(properties.maxEngineRestBodyBytes()));
+    registration.addUrlPatterns("/engine-rest/*", webappPath + "/api/*");
+    registration.setName("engine-rest-limits");
+    registration.setOrder(0);
     return registration;
   }
 

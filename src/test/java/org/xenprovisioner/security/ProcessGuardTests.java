@@ -171,6 +171,18 @@ class ProcessGuardTests {
       assertThatThrownBy(() -> as("paula", groups, () -> engine.getManagementService().executeJob(job)))
           .isInstanceOf(AuthorizationException.class);
     }
+    assertThat(engine.getManagementService().createJobQuery().jobId(job).singleResult().getRetries())
+        .as("a refused execution is no failure of the step").isEqualTo(3);
+    assertThatThrownBy(() -> as("olga", OPERATOR, () -> engine.getManagementService().setJobRetries(job, 3)))
+        .as("a step that has not failed").isInstanceOf(AuthorizationException.class).hasMessageContaining("has not failed");
+    engine.getManagementService().setJobRetries(job, 0);
+    for (List<String> groups : List.of(OPERATOR, BOTH)) {
+      assertThatThrownBy(() -> as("olga", groups, () -> engine.getManagementService().setJobRetries(1).jobId(job)
+          .dueDate(new java.util.Date(4_000_000_000_000L)).execute()))
+          .as("a failed step retried in 2096").isInstanceOf(AuthorizationException.class).hasMessageContaining("retried now");
+      assertThatThrownBy(() -> as("olga", groups, () -> engine.getManagementService().setJobRetries(job, 0)))
+          .as("a failed step held").isInstanceOf(AuthorizationException.class).hasMessageContaining("1 retry or more");
+    }
     assertThatCode(() -> as("olga", OPERATOR, () -> engine.getManagementService().setJobRetries(job, 3)))
         .as("operators retry failed steps").doesNotThrowAnyException();
   }

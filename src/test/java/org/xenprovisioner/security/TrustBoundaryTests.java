@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -292,6 +293,136 @@ class TrustBoundaryTests extends RealAppTest {
 
   @Test
   @Order(8)
+  void nobodyButTheEngineHoldsAGuestThroughItsJobs() throws Exception {
+    ManagementService management = engine.getManagementService();
+    RuntimeService runtime = engine.getRuntimeService();
+    management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).suspend();
+    try {
+      String batch = submit("hold1", "olga");
+      decide(batch, "arne", true);
+      Await.until("the held guest's instance", Duration.ofMinutes(1), Duration.ofMillis(100), () -> runtime
+          .createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY).processInstanceBusinessKey(batch).count() > 0, null);
+      ProcessInstance guest = runtime.createProcessInstanceQuery().processDefinitionKey(GUEST_PROCESS_KEY)
+          .processInstanceBusinessKey(batch).singleResult();
+      Job job = management.createJobQuery().processInstanceId(guest.getId()).singleResult();
+      String jobPath = "/job/" + job.getId();
+      String later = "\"2099-01-01T00:00:00.000+0000\"";
+      for (String user : ROLES) {
+        refused(user, "PUT", jobPath + "/retries", "{\"retries\": 0}");
+        refused(user, "PUT", jobPath + "/retries", "{\"retries\": 3, \"dueDate\": " + later + "}");
+        refused(user, "PUT", jobPath + "/duedate", "{\"duedate\": " + later + "}");
+        refused(user, "PUT", jobPath + "/priority", "{\"priority\": -1000}");
+        refused(user, "PUT", jobPath + "/suspended", "{\"suspended\": false}");
+        refused(user, "DELETE", jobPath, null);
+        // the engine counts a refused execution as a failure of the step: three would leave it no retries
+        refused(user, "POST", jobPath + "/execute", null);
+        refused(user, "PUT", "/job-definition/" + job.getJobDefinitionId() + "/retries", "{\"retries\": 0}");
+        refused(user, "PUT", "/job-definition/" + job.getJobDefinitionId() + "/jobPriority", "{\"priority\": -1000}");
+        refused(user, "PUT", "/job-definition/" + job.getJobDefinitionId() + "/suspended",
+            "{\"suspended\": true, \"includeJobs\": true}");
+        for (String instance : List.of(guest.getId(), instanceOf(batch))) {
+          refused(user, "PUT", "/process-instance/" + instance + "/suspended", "{\"suspended\": true}");
+        }
+        refused(user, "PUT", "/process-definition/" + guest.getProcessDefinitionId() + "/suspended",
+            "{\"suspended\": true, \"includeProcessInstances\": true}");
+        refused(user, "PUT", "/process-definition/key/provision-batch/suspended",
+            "{\"suspended\": true, \"includeProcessInstances\": true}");
+      }
+      Job after = management.createJobQuery().jobId(job.getId()).singleResult();
+      assertThat(after.getRetries()).isEqualTo(job.getRetries());
+      assertThat(after.getDuedate()).isEqualTo(job.getDuedate());
+      assertThat(after.getPriority()).isEqualTo(job.getPriority());
+      assertThat(runtime.createProcessInstanceQuery().suspended().count()).isZero();
+
+      // a failed step (no retries left, an incident in Cockpit) is the operators' to retry, now and once or more
+      for (String operator : List.of("olga", "paula")) {
+        management.setJobRetries(job.getId(), 0);
+        assertThat(engine.getRuntimeService().createIncidentQuery().configuration(job.getId()).count())
+            .isEqualTo(1);
+        refused(operator, "PUT", jobPath + "/retries", "{\"retries\": 0}");
+        refused(operator, "PUT", jobPath + "/retries", "{\"retries\": 1, \"dueDate\": " + later + "}");
+        refused("arne", "PUT", jobPath + "/retries", "{\"retries\": 1}");
+        refused("nora", "PUT", jobPath + "/retries", "{\"retries\": 1}");
+        HttpResponse<String> retried = send(operator, "PUT", engineRest(jobPath + "/retries"), "{\"retries\": 1}");
+        assertThat(retried.statusCode()).as("%s retries a failed step: %s", operator, retried.body()).isEqualTo(204);
+        assertThat(engine.getRuntimeService().createIncidentQuery().configuration(job.getId()).count())
+            .isZero();
+      }
+      runtime.deleteProcessInstance(instanceOf(batch), "held for the test");
+    } finally {
+      management.updateJobDefinitionSuspensionState().byProcessDefinitionKey(GUEST_PROCESS_KEY).activate();
+    }
+    assertThat(root.resolve("images/hold1.img")).doesNotExist();
+  }
+
+  @Test
+  @Order(9)
+  void theApprovalTaskStaysTheEnginesAndWhatIsAddedToItIsBounded() {
+    String batch = submit("t1", "paula");
+    String task = taskOf(instanceOf(batch));
+    String taskPath = "/task/" + task;
+    JsonNode before = engineGet(taskPath, "admin");
+    String rename = "{\"name\": \"PRE-APPROVED by security, just click Complete\", \"due\": \"2099-01-01T00:00:00.000+0000\","
+        + " \"priority\": 100, \"assignee\": \"arne\"}";
+    String deep = "{\"variables\": {\"approved\": {\"value\": " + "[".repeat(5000) + "]".repeat(5000) + "}}}";
+    String multipart = "--b\r\nContent-Disposition: form-data; name=\"attachment-name\"\r\n\r\nnotes\r\n"
+        + "--b\r\nContent-Disposition: form-data; name=\"content\"; filename=\"notes.txt\"\r\n"
+        + "Content-Type: text/plain\r\n\r\nPRE-APPROVED\r\n--b--\r\n";
+    for (String user : List.of("olga", "arne", "paula", "nora", "admin")) {
+      refused(user, "PUT", taskPath, rename);
+      refused(user, "POST", taskPath + "/delegate", "{\"userId\": \"olga\"}");
+      refused(user, "POST", taskPath + "/identity-links", "{\"userId\": \"paula\", \"type\": \"candidate\"}");
+      refused(user, "POST", taskPath + "/identity-links/delete", "{\"groupId\": \"approvers\", \"type\": \"candidate\"}");
+      refused(user, "POST", taskPath + "/assignee", "{\"userId\": \"olga\"}");
+      refused(user, "POST", taskPath + "/comment/create", "{\"message\": \"" + "x".repeat(2001) + "\"}");
+      HttpResponse<String> attachment = api().send("POST", engineRest(taskPath + "/attachment/create"), user,
+          "multipart/form-data; boundary=b", multipart);
+      assertThat(attachment.statusCode()).as("%s adds an attachment: %s", user, attachment.body()).isEqualTo(403);
+      HttpResponse<String> huge = send(user, "POST", engineRest(taskPath + "/comment/create"),
+          "{\"message\": \"" + "x".repeat(5 << 20) + "\"}");
+      assertThat(huge.statusCode()).as("%s sends a 5 MB comment", user).isEqualTo(413);
+      HttpResponse<String> nested = send(user, "POST", engineRest(taskPath + "/complete"), deep);
+      assertThat(nested.statusCode()).as("%s sends JSON 5000 levels deep: %s", user, nested.body()).isEqualTo(400);
+    }
+    for (String path : List.of(taskPath, taskPath + "/comment/create", taskPath + "/attachment/create", "/job/retries")) {
+      assertThat(api().send("POST", engineRest(path), null, "application/json", "{}").statusCode())
+          .as("anonymous POST %s", path).isEqualTo(401);
+    }
+    refused("nora", "POST", taskPath + "/comment/create", "{\"message\": \"hello\"}");
+    // the submitter takes her own approval neither by claiming it nor by naming herself its assignee
+    refused("paula", "POST", taskPath + "/assignee", "{\"userId\": \"paula\"}");
+    // an approver who may decide takes it and hands it back; readers comment, up to a bound
+    assertThat(send("arne", "POST", engineRest(taskPath + "/assignee"), "{\"userId\": \"arne\"}").statusCode()).isEqualTo(204);
+    assertThat(send("arne", "POST", engineRest(taskPath + "/unclaim"), null).statusCode()).isEqualTo(204);
+    int comments = 0;
+    for (String user : List.of("olga", "arne", "paula")) {
+      HttpResponse<String> comment = send(user, "POST", engineRest(taskPath + "/comment/create"),
+          "{\"message\": \"" + "y".repeat(2000) + "\"}");
+      assertThat(comment.statusCode()).as("%s comments: %s", user, comment.body()).isEqualTo(200);
+      comments++;
+    }
+    while (comments < TaskNotesLimit.MAX_COMMENTS) {
+      assertThat(send("olga", "POST", engineRest(taskPath + "/comment/create"), "{\"message\": \"n\"}").statusCode())
+          .isEqualTo(200);
+      comments++;
+    }
+    refused("arne", "POST", taskPath + "/comment/create", "{\"message\": \"one more\"}");
+
+    JsonNode after = engineGet(taskPath, "admin");
+    for (String field : List.of("name", "due", "priority", "assignee", "owner", "description", "followUp")) {
+      assertThat(after.get(field)).as(field).isEqualTo(before.get(field));
+    }
+    assertThat(engine.getTaskService().getTaskAttachments(task)).isEmpty();
+    assertThat(engine.getTaskService().getTaskComments(task)).hasSize(TaskNotesLimit.MAX_COMMENTS)
+        .allSatisfy(comment -> assertThat(comment.getFullMessage()).hasSizeLessThanOrEqualTo(2000));
+    assertThat(engine.getTaskService().getIdentityLinksForTask(task)).extracting(link -> link.getGroupId())
+        .containsExactly("approvers");
+    decide(batch, "arne", false);
+    assertThat(state(batch)).isEqualTo("REJECTED");
+  }
+
+  @Test
+  @Order(10)
   void anHonestBatchStillProvisionsAndNothingExistsOutsideTheConfiguredDirectories() throws Exception {
     String batch = submit("honest1", "olga");
     decide(batch, "arne", true);

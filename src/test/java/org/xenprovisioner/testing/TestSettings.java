@@ -94,6 +94,6 @@ public final class TestSettings {
     return new ProvisionerProperties(baseImage, imageDir, xenConfigDir, mountDir, templateDir, dataDir, family, 2, 1000,
         4194304, copyTimeout, Duration.ofMinutes(2),
         new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, bridge), List.of(), rootPartition, clean,
-        progressInterval, "test-dom0", Duration.ofSeconds(10));
+        progressInterval, "test-dom0", Duration.ofSeconds(10), 1048576);
   }
 }
