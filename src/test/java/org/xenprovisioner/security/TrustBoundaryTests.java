@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +53,23 @@ class TrustBoundaryTests extends RealAppTest {
   private static final List<String> ROLES = List.of("olga", "arne", "paula", "nora");
   /** Where an attacker would like files to go: beside the test's root, never configured. */
   private static Path elsewhere;
+  /** A host file outside every configured directory, which must come out of every attack as it went in. */
+  private static Path canary;
+  private static final String CANARY = "root:$6$canary:19000:0:99999:7:::\n";
 
   @BeforeAll
   static void prepare() throws IOException {
     RealHost.assumeLoopDevicesUsable();
     elsewhere = root.resolveSibling(root.getFileName() + "-elsewhere");
+    canary = Files.createTempFile("xenprov-canary-", ".shadow");
+    Files.writeString(canary, CANARY);
+    Files.setPosixFilePermissions(canary, PosixFilePermissions.fromString("rw-------"));
   }
 
   @AfterAll
   static void cleanUp() throws IOException {
     RealHost.cleanUp(elsewhere);
+    Files.deleteIfExists(canary);
   }
 
   @DynamicPropertySource
@@ -436,6 +444,9 @@ class TrustBoundaryTests extends RealAppTest {
           .filter(file -> !file.startsWith("data/") && !file.startsWith("base/")).forEach(files::add);
     }
     assertThat(files).containsExactlyInAnyOrder("images/honest1.img", "xen/honest1.cfg");
+    assertThat(Files.readString(canary)).isEqualTo(CANARY);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(canary)))
+        .isEqualTo("rw-------");
     assertThat(RealHost.loopDevicesUnder(root)).isEmpty();
     assertThat(RealHost.mountsUnder(root)).isEmpty();
   }
