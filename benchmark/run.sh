@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: clone speed against cp --sparse=always, engine overhead per guest, per-guest cost from 30 to
-# 3000 guests in one batch.
+# 3000 guests in one batch, and a soak (many batches back to back, one node on H2 and two on PostgreSQL).
 # Usage (as root, from anywhere):   benchmark/run.sh [--quick]
 # Not part of the test suite. Prints one table per part; see docs/benchmarks.md for recorded figures.
 # Environment: BENCH_DIR (work dir, default a new dir under /var/tmp; images, base and cp copies
-# all live on its file system), BENCH_HEAP (default 512m), BENCH_PARTS (default "clone overhead scale").
+# all live on its file system), BENCH_HEAP (default 512m), BENCH_PARTS (default "clone overhead scale";
+# "soak" runs BENCH_SOAK_BATCHES (50) batches of BENCH_SOAK_GUESTS (20) on one node, then on two nodes
+# sharing a PostgreSQL, which needs Debian's postgresql package: apt-get install postgresql).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,9 @@ part() { case " $parts " in *" $1 "*) return 0 ;; esac; return 1; }
 work=${BENCH_DIR:-$(mktemp -d /var/tmp/xenprov-bench.XXXXXX)}
 port=18591
 app_pid=""
+app_pids=()
 sampler_pid=""
+pg_dir=""
 
 [ "$(id -u)" = 0 ] || { echo "benchmark/run.sh: run as root (loop devices and mount)" >&2; exit 1; }
 for tool in curl python3 bc mkfs.ext4 losetup jstat; do
@@ -25,7 +29,11 @@ done
 
 cleanup() {
   [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  for pid in "${app_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_dir" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop > /dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
   findmnt -rn -o TARGET | grep "^$work" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   losetup --list --noheadings --raw --output NAME,BACK-FILE | awk -v w="$work" 'index($2, w) == 1 {print $1}' \
     | xargs -r -n1 losetup --detach 2>/dev/null || true
@@ -56,52 +64,60 @@ make_base() {
 
 allocated() { echo $(( $(stat -c '%b * %B' "$1") )); }
 
-# start_app BASE MAX_PARALLEL
+# start_app BASE MAX_PARALLEL [DOM0 PORT JDBC_URL]: one node; with a DOM0 its directories are under $work/DOM0
+# and it joins the cluster on the given database (app_pid is the last node started)
 start_app() {
-  local base=$1 parallel=$2
-  mkdir -p "$work/images" "$work/xen" "$work/mnt" "$work/data"
-  password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  local base=$1 parallel=$2 dom0=${3:-} node_port=${4:-$port} url=${5:-jdbc:h2:file:$work/data/bench-$RANDOM}
+  local dir=$work${dom0:+/$dom0}
+  mkdir -p "$dir/images" "$dir/xen" "$dir/mnt" "$dir/data"
+  [ -n "${password:-}" ] || password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  local cluster=()
+  [ -n "$dom0" ] && cluster=(--provisioner.dom0="$dom0" --spring.datasource.username=postgres --spring.datasource.password=)
   java -Xmx"$heap" -jar "$jar" \
-    --server.port=$port --server.address=127.0.0.1 \
-    --provisioner.base-image="$base" --provisioner.image-dir="$work/images" \
-    --provisioner.xen-config-dir="$work/xen" --provisioner.mount-dir="$work/mnt" \
-    --provisioner.data-dir="$work/data" --provisioner.max-parallel="$parallel" --provisioner.max-rows=3000 \
+    --server.port="$node_port" --server.address=127.0.0.1 \
+    --provisioner.base-image="$base" --provisioner.image-dir="$dir/images" \
+    --provisioner.xen-config-dir="$dir/xen" --provisioner.mount-dir="$dir/mnt" \
+    --provisioner.data-dir="$dir/data" --provisioner.max-parallel="$parallel" --provisioner.max-rows=3000 \
     --provisioner.template-dir="$repo/config/templates" \
-    --spring.datasource.url="jdbc:h2:file:$work/data/bench-$RANDOM" \
+    --spring.datasource.url="$url" "${cluster[@]}" \
     "--provisioner.users[0].id=olga" "--provisioner.users[0].password=$password" "--provisioner.users[0].groups=operators" \
     "--provisioner.users[1].id=arne" "--provisioner.users[1].password=$password" "--provisioner.users[1].groups=approvers" \
-    > "$work/app.log" 2>&1 &
+    > "$dir/app.log" 2>&1 &
   app_pid=$!
+  app_pids+=("$app_pid")
   for _ in $(seq 1 120); do
-    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/batches" 2>/dev/null | grep -q 401; then
+    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$node_port/api/batches" 2>/dev/null | grep -q 401; then
       return 0
     fi
     sleep 1
   done
-  log "the application did not start; see $work/app.log"; tail -20 "$work/app.log" >&2; exit 1
+  log "the application did not start; see $dir/app.log"; tail -20 "$dir/app.log" >&2; exit 1
 }
 
 stop_app() {
-  kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
-  rm -rf "$work/images" "$work/xen" "$work/mnt" "$work/data"
+  for pid in "${app_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+  app_pids=(); app_pid=""
+  rm -rf "$work/images" "$work/xen" "$work/mnt" "$work/data" "$work/xen-a" "$work/xen-b"
 }
 
-# vm_list N [PREFIX]: N guests in 10.0.0.0/8 (prefix g), or in 11.0.0.0/8 for another prefix
+# vm_list N [PREFIX [DOM0S]]: N guests in 10.0.0.0/8 (prefix g), or in 11.0.0.0/8 for another prefix; with
+# DOM0S (comma separated) a dom0 column that deals the guests out to those Dom0s in turn
 vm_list() {
-  python3 - "$1" "${2:-g}" <<'PY'
+  python3 - "$1" "${2:-g}" "${3:-}" <<'PY'
 import sys
-n, prefix = int(sys.argv[1]), sys.argv[2]
+n, prefix, dom0s = int(sys.argv[1]), sys.argv[2], [d for d in sys.argv[3].split(",") if d]
 net, oui = (10, 0) if prefix == "g" else (11, 128)
-print("hostname,ip,mac")
+print("hostname,ip,mac" + (",dom0" if dom0s else ""))
 for i in range(n):
-    print(f"{prefix}{i:04d},{net}.{i // 62500}.{i // 250 % 250}.{i % 250 + 1},00:16:3e:{oui + ((i >> 16) & 127):02x}:{(i >> 8) & 255:02x}:{i & 255:02x}")
+    print(f"{prefix}{i:04d},{net}.{i // 62500}.{i // 250 % 250}.{i % 250 + 1},00:16:3e:{oui + ((i >> 16) & 127):02x}:{(i >> 8) & 255:02x}:{i & 255:02x}"
+          + (f",{dom0s[i % len(dom0s)]}" if dom0s else ""))
 PY
 }
 
-# run_batch N [PREFIX]: submits and approves N guests; prints "seconds_from_approval_to_end state"
+# run_batch N [PREFIX [DOM0S]]: submits and approves N guests; prints "seconds_from_approval_to_end state provisioned"
 run_batch() {
   local n=$1 id state
-  vm_list "$n" "${2:-g}" > "$work/list.csv"
+  vm_list "$n" "${2:-g}" "${3:-}" > "$work/list.csv"
   id=$(curl -s -u "olga:$password" -H 'Content-Type: text/csv' --data-binary @"$work/list.csv" \
         "http://127.0.0.1:$port/api/batches?name=bench-$n" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   curl -s -o /dev/null -u "arne:$password" -H 'Content-Type: application/json' -d '{"approved": true}' \
@@ -224,4 +240,75 @@ for n in $sizes; do
 done
 printf '%s\n' "${per_guest[@]}" | awk '{v[NR]=$1; s+=$1} END {m=s/NR; lo=hi=v[1]; for(i in v){if(v[i]<lo)lo=v[i]; if(v[i]>hi)hi=v[i]}
   printf "per guest: mean %.3f s, lowest %+.0f %%, highest %+.0f %% of the mean (target within +-25 %%)\n", m, (lo-m)*100/m, (hi-m)*100/m}'
+fi
+
+# 4. Soak: batches back to back. Heap after a full GC, threads, open files and database connections must
+# stay flat; every batch COMPLETED; no loop device, mount or temporary file left. Each batch's images and
+# domain configs are removed once it completed (an operator would move them to where the guests run).
+if part soak; then
+batches=${BENCH_SOAK_BATCHES:-50}; guests=${BENCH_SOAK_GUESTS:-20}
+$quick && batches=10
+# soak_row LABEL DATABASE_CONNECTIONS: one line of figures for every node
+soak_row() {
+  local label=$1 connections=$2 pid heap threads files loops mounts temporaries
+  loops=$(losetup --list --noheadings --raw --output BACK-FILE | grep -c "^$work" || true)
+  mounts=$(findmnt -rn -o TARGET | grep -c "^$work" || true)
+  temporaries=$(find "$work" \( -name '.*.part' -o -name '.*xenprov*' \) -print 2>/dev/null | wc -l)
+  temporaries=$((temporaries + $(find "$work" -path '*/mnt/*' -print 2>/dev/null | wc -l)))
+  for pid in "${app_pids[@]}"; do
+    jcmd "$pid" GC.run > /dev/null
+    heap=$(jstat -gc "$pid" | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}')
+    threads=$(awk '/^Threads/ {print $2}' "/proc/$pid/status")
+    files=$(ls "/proc/$pid/fd" | wc -l)
+    printf '%-10s %-6s %14s %8s %11s %12s %6s %7s %12s\n' "$label" "$pid" "$heap" "$threads" "$files" "$connections" \
+      "$loops" "$mounts" "$temporaries"
+  done
+}
+# soak NAME DOM0S CONNECTIONS_COMMAND: runs the batches against the node(s) started, prints the figures
+soak() {
+  local dom0s=$1 connections=$2 failed=0 seconds state provisioned
+  printf '%-10s %-6s %14s %8s %11s %12s %6s %7s %12s\n' "after" "pid" "heap (MiB)" "threads" "open files" \
+    "db conns" "loops" "mounts" "temporaries"
+  run_batch "$guests" w "$dom0s" > /dev/null
+  rm -f "$work"/images/*.img "$work"/xen/*.cfg "$work"/xen-?/images/*.img "$work"/xen-?/xen/*.cfg
+  soak_row "warm-up" "$($connections)"
+  for b in $(seq 1 "$batches"); do
+    read -r seconds state provisioned < <(run_batch "$guests" g "$dom0s")
+    [ "$state" = COMPLETED ] && [ "$provisioned" = "$guests" ] || { failed=$((failed + 1)); log "batch $b: $state, $provisioned provisioned"; }
+    rm -f "$work"/images/*.img "$work"/xen/*.cfg "$work"/xen-?/images/*.img "$work"/xen-?/xen/*.cfg
+    [ $((b % 10)) -eq 0 ] && soak_row "batch $b" "$($connections)"
+  done
+  echo "batches not COMPLETED with every guest provisioned: $failed of $batches"
+}
+
+echo
+echo "## Soak, one node (H2): $batches batches of $guests guests, tiny base, max-parallel 2, -Xmx$heap"
+start_app "$tiny" 2
+start=$(date +%s)
+soak "" "echo embedded"
+echo "wall time: $(( $(date +%s) - start )) s"
+stop_app
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$pg_bin" ]; then
+  echo "two nodes skipped: no PostgreSQL (apt-get install postgresql)"
+else
+  pg_dir=$(mktemp -d /var/tmp/xenprov-pg.XXXXXX); chown postgres "$pg_dir"
+  runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres > /dev/null
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-p 15433 -k $pg_dir -c listen_addresses=127.0.0.1" \
+    -l "$pg_dir/log" -w start > /dev/null
+  runuser -u postgres -- "$pg_bin/createdb" -h "$pg_dir" -p 15433 xenprov
+  pg_connections() { runuser -u postgres -- "$pg_bin/psql" -h "$pg_dir" -p 15433 -Atc \
+    "select count(*) from pg_stat_activity where datname = 'xenprov'"; }
+  echo
+  echo "## Soak, two nodes (xen-a, xen-b) on PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'): $batches batches of $guests guests dealt out to both"
+  start_app "$tiny" 2 xen-a "$port" "jdbc:postgresql://127.0.0.1:15433/xenprov"
+  start_app "$tiny" 2 xen-b "$((port + 1))" "jdbc:postgresql://127.0.0.1:15433/xenprov"
+  start=$(date +%s)
+  soak "xen-a,xen-b" pg_connections
+  echo "wall time: $(( $(date +%s) - start )) s"
+  stop_app
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop > /dev/null
+  rm -rf "$pg_dir"; pg_dir=""
+fi
 fi
