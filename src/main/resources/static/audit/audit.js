@@ -55,6 +55,11 @@ function macCell(guest) {
   return cell;
 }
 
+// An admin can delete a batch's history through /engine-rest; the ledger still holds its decision and outcomes.
+const HISTORY_DELETED_SHORT = 'engine history deleted';
+const HISTORY_DELETED = "deleted: the engine's detail of this batch is gone; the decision and each guest's outcome "
+  + "are the ledger's, the steps' timings are lost";
+
 async function showList() {
   shownBatch = null;
   showSection('batches');
@@ -68,7 +73,9 @@ async function showList() {
     const idCell = el('td');
     idCell.append(batchLink(batch.id));
     if (batch.retryOf) idCell.append(el('br'), 'retry of ', batchLink(batch.retryOf));
-    row.append(idCell, el('td', batch.name), el('td', batch.state, 'state state-' + batch.state),
+    const stateCell = el('td', batch.state, 'state state-' + batch.state);
+    if (batch.engineHistory === 'deleted') stateCell.append(el('br'), el('small', HISTORY_DELETED_SHORT, 'history-deleted'));
+    row.append(idCell, el('td', batch.name), stateCell,
       el('td', batch.submittedBy), el('td', time(batch.submittedAt)), el('td', batch.approvedBy),
       el('td', batch.guests), el('td', batch.provisioned), el('td', batch.rolledBack));
     body.append(row);
@@ -96,6 +103,7 @@ async function showBatch(id) {
     ['Decision', batch.approval ? (approval.approved ? 'approved' : 'rejected') : 'pending'],
     ['Decided by', approval.by], ['Decided at', time(approval.at)], ['Comment', approval.comment],
     ['Finished at', time(batch.finishedAt)],
+    ['Engine history', batch.engineHistory === 'deleted' ? HISTORY_DELETED : 'kept'],
     ['Outcome', batch.provisioned + ' of ' + batch.guests + ' provisioned, ' + batch.rolledBack + ' rolled back'],
   ];
   for (const [name, value] of rows) {

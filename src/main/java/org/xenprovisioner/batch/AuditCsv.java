@@ -13,13 +13,14 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * {@code GET /api/batches/{id}/audit.csv}: one line per step or undo handler a guest ran (one
  * line for a guest that ran none), with the batch and approval repeated on every line so each
- * line stands on its own in a spreadsheet.
+ * line stands on its own in a spreadsheet. The last column, {@code engineHistory}, is {@code deleted}
+ * when the engine's history of the batch is gone (the steps' lines with it; the rest is the ledger's).
  */
 final class AuditCsv {
 
   static final String[] HEADER = {"batch", "name", "batchState", "submittedBy", "submittedAt", "approvedBy",
       "approvedAt", "approved", "comment", "line", "hostname", "ip", "mac", "guestState", "image", "domainConfig",
-      "error", "kind", "activity", "activityName", "start", "end", "durationMillis"};
+      "error", "kind", "activity", "activityName", "start", "end", "durationMillis", "engineHistory"};
 
   private AuditCsv() {
   }
@@ -33,11 +34,11 @@ final class AuditCsv {
             text(guest.image()), text(guest.domainConfig()), text(guest.error())));
         if (guest.steps().isEmpty() && guest.undone().isEmpty()) {
           List<Object> row = new ArrayList<>(head);
-          row.addAll(List.of("", "", "", "", "", ""));
+          row.addAll(List.of("", "", "", "", "", "", batch.summary().engineHistory()));
           csv.printRecord(row);
         }
-        print(csv, head, "step", guest.steps());
-        print(csv, head, "undo", guest.undone());
+        print(csv, head, "step", guest.steps(), batch.summary().engineHistory());
+        print(csv, head, "undo", guest.undone(), batch.summary().engineHistory());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -45,12 +46,12 @@ final class AuditCsv {
     return out.toString();
   }
 
-  private static void print(CSVPrinter csv, List<Object> head, String kind, List<BatchDetail.Activity> activities)
-      throws IOException {
+  private static void print(CSVPrinter csv, List<Object> head, String kind, List<BatchDetail.Activity> activities,
+                            String engineHistory) throws IOException {
     for (BatchDetail.Activity activity : activities) {
       List<Object> row = new ArrayList<>(head);
       row.addAll(List.of(kind, text(activity.id()), text(activity.name()), time(activity.start()), time(activity.end()),
-          activity.durationMillis() == null ? "" : activity.durationMillis()));
+          activity.durationMillis() == null ? "" : activity.durationMillis(), engineHistory));
       csv.printRecord(row);
     }
   }

@@ -21,6 +21,9 @@ import org.xenprovisioner.host.HostLayout;
 import org.xenprovisioner.intake.Guest;
 import org.xenprovisioner.ledger.BatchLedger;
 import org.xenprovisioner.ledger.LedgerBatch;
+import org.xenprovisioner.ledger.LedgerDecision;
+import org.xenprovisioner.ledger.LedgerOutcome;
+import org.xenprovisioner.ledger.OutcomeLedger;
 import org.xenprovisioner.ledger.SubmittedGuest;
 
 /**
@@ -29,6 +32,10 @@ import org.xenprovisioner.ledger.SubmittedGuest;
  * started, called through the batch's groups), so both survive restarts and every node shows the
  * same. Only instances the batch API started are batches, and only guest instances whose root
  * instance is the batch are its guests; engine values are read by type, so nothing made past the API can break a read.
+ * The decision and each guest's outcome come from the ledger first ({@link OutcomeLedger}, written by the
+ * process's listeners), as an admin can delete a batch's history through {@code /engine-rest}; then
+ * {@code engineHistory} says {@code deleted} and only the step timings are gone. Batches decided
+ * before the ledger kept outcomes (V6) are read from history alone.
  */
 @Component
 public class BatchHistory {
@@ -39,12 +46,14 @@ public class BatchHistory {
   private final GuestActivities activities;
   private final BatchLedger ledger;
   private final Dom0s dom0s;
+  private final OutcomeLedger outcomeLedger;
 
-  BatchHistory(HistoryService history, GuestActivities activities, BatchLedger ledger, Dom0s dom0s) {
+  BatchHistory(HistoryService history, GuestActivities activities, BatchLedger ledger, Dom0s dom0s, OutcomeLedger outcomeLedger) {
     this.history = history;
     this.activities = activities;
     this.ledger = ledger;
     this.dom0s = dom0s;
+    this.outcomeLedger = outcomeLedger;
   }
 
   public List<BatchSummary> list() {
@@ -74,9 +83,17 @@ public class BatchHistory {
       }
     });
     Map<String, Integer> counts = ledger.guestCounts();
-    return batches.stream().map(batch -> summary(batch, instances.get(batch.processInstanceId()),
-        decisions.getOrDefault(batch.processInstanceId(), Map.of()), counts.getOrDefault(batch.id(), 0),
-        outcomes.getOrDefault(batch.processInstanceId(), new int[2]))).toList();
+    Map<String, LedgerDecision> recorded = outcomeLedger.decisions();
+    Map<String, OutcomeLedger.Counts> ended = outcomeLedger.counts();
+    return batches.stream().map(batch -> {
+      LedgerDecision decision = recorded.get(batch.id());
+      OutcomeLedger.Counts ledgerCounts = ended.getOrDefault(batch.id(), new OutcomeLedger.Counts(0, 0));
+      // a batch decided since V6 has every ended guest in the ledger; one decided before, in history alone
+      int[] outcome = decision != null ? new int[] {ledgerCounts.provisioned(), ledgerCounts.rolledBack()}
+          : outcomes.getOrDefault(batch.processInstanceId(), new int[2]);
+      return summary(batch, instances.get(batch.processInstanceId()), decision,
+          decisions.getOrDefault(batch.processInstanceId(), Map.of()), counts.getOrDefault(batch.id(), 0), outcome);
+    }).toList();
   }
 
   public Optional<BatchDetail> detail(String batchId) {
@@ -88,6 +105,8 @@ public class BatchHistory {
     HistoricProcessInstance instance = instances(List.of(batch.processInstanceId())).get(batch.processInstanceId());
     Map<String, Object> decision = batchVariables(List.of(batch.processInstanceId()), VAR_APPROVED, VAR_APPROVED_BY,
         VAR_APPROVED_AT, VAR_COMMENT).getOrDefault(batch.processInstanceId(), Map.of());
+    LedgerDecision recorded = outcomeLedger.decision(batch.id()).orElse(null);
+    Map<Integer, LedgerOutcome> ended = outcomeLedger.outcomes(batch.id());
     Map<Integer, GuestRun> runs = guestRuns(batch.processInstanceId());
     Map<String, GuestActivities.Ran> ran = activities.of(batch.processInstanceId());
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
@@ -99,8 +118,12 @@ public class BatchHistory {
       Guest guest = submitted.guest();
       GuestRun run = runs.get(submitted.index());
       Map<String, Object> earlierScope = earlier.getOrDefault(submitted.index(), Map.of());
-      String state = run != null ? guestState(run.instance(), run.variables().get(VAR_GUEST_STATE))
-          : earlierScope.get(VAR_GUEST_STATE) instanceof String recorded ? recorded : GUEST_PENDING;
+      LedgerOutcome outcomeOfGuest = ended.get(submitted.index());
+      String state = outcomeOfGuest != null ? outcomeOfGuest.state()
+          : run != null ? guestState(run.instance(), run.variables().get(VAR_GUEST_STATE))
+          : earlierScope.get(VAR_GUEST_STATE) instanceof String earlierState ? earlierState : GUEST_PENDING;
+      String error = outcomeOfGuest != null ? outcomeOfGuest.error()
+          : text((run == null ? earlierScope : run.variables()).get(VAR_GUEST_ERROR));
       outcome[0] += GUEST_PROVISIONED.equals(state) ? 1 : 0;
       outcome[1] += GUEST_ROLLED_BACK.equals(state) ? 1 : 0;
       Optional<GuestPaths> paths = Optional.ofNullable(layouts.get(submitted.dom0())).map(layout -> layout.pathsOf(guest.hostname()));
@@ -109,14 +132,18 @@ public class BatchHistory {
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),
           submitted.dom0(),
           state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
-          text((run == null ? earlierScope : run.variables()).get(VAR_GUEST_ERROR)), guestRan.steps(), guestRan.undone()));
+          error, guestRan.steps(), guestRan.undone()));
     }
-    BatchDetail.Approval approval = decision.get(VAR_APPROVED) instanceof Boolean approved
+    BatchDetail.Approval approval = recorded != null
+        ? new BatchDetail.Approval(recorded.by(), Date.from(recorded.at()), recorded.approved(), recorded.comment())
+        : decision.get(VAR_APPROVED) instanceof Boolean approved
         ? new BatchDetail.Approval(text(decision.get(VAR_APPROVED_BY)), date(decision.get(VAR_APPROVED_AT)),
             approved, text(decision.get(VAR_COMMENT)))
         : null;
-    return Optional.of(new BatchDetail(summary(batch, instance, decision, guests.size(), outcome),
-        instance == null ? null : instance.getEndTime(), approval, guests, ledger.retriesOf(batch.id())));
+    Date finishedAt = instance != null ? instance.getEndTime()
+        : recorded != null && recorded.finishedAt() != null ? Date.from(recorded.finishedAt()) : null;
+    return Optional.of(new BatchDetail(summary(batch, instance, recorded, decision, guests.size(), outcome),
+        finishedAt, approval, guests, ledger.retriesOf(batch.id())));
   }
 
   /** One guest's process instance and its variables. */
@@ -186,15 +213,34 @@ public class BatchHistory {
         ? state : GUEST_RUNNING;
   }
 
-  private static BatchSummary summary(LedgerBatch batch, HistoricProcessInstance instance, Map<String, Object> variables,
-                                      int guests, int[] outcome) {
-    return new BatchSummary(batch.id(), batch.name(), state(instance, variables.get(VAR_APPROVED), outcome[1]),
-        batch.submittedBy(), Date.from(batch.submittedAt()), text(variables.get(VAR_APPROVED_BY)), guests,
-        outcome[0], outcome[1], batch.retryOf());
+  private static BatchSummary summary(LedgerBatch batch, HistoricProcessInstance instance, LedgerDecision decision,
+                                      Map<String, Object> variables, int guests, int[] outcome) {
+    BatchState state = instance == null && decision != null ? stateWithoutHistory(decision, guests, outcome)
+        : state(instance, decision != null ? (Object) decision.approved() : variables.get(VAR_APPROVED), outcome[1]);
+    return new BatchSummary(batch.id(), batch.name(), state, batch.submittedBy(), Date.from(batch.submittedAt()),
+        decision != null ? decision.by() : text(variables.get(VAR_APPROVED_BY)), guests, outcome[0], outcome[1],
+        batch.retryOf(), instance == null ? BatchSummary.HISTORY_DELETED : BatchSummary.HISTORY_KEPT);
+  }
+
+  /**
+   * A batch whose history was deleted, by what the ledger recorded: the engine deletes no history of a
+   * running instance, so an approved batch ran to its end when the ledger says so or holds every
+   * guest's outcome; otherwise it was cancelled first.
+   */
+  static BatchState stateWithoutHistory(LedgerDecision decision, int guests, int[] outcome) {
+    if (!decision.approved()) {
+      return BatchState.REJECTED;
+    }
+    if (decision.finishedAt() == null && outcome[0] + outcome[1] < guests) {
+      return BatchState.CANCELLED;
+    }
+    return outcome[1] > 0 ? BatchState.COMPLETED_WITH_FAILURES : BatchState.COMPLETED;
   }
 
   static BatchState state(HistoricProcessInstance instance, Object approved, int rolledBack) {
     if (instance == null) {
+      // no history and no decision in the ledger: a batch deleted in Cockpit before anyone decided, or
+      // one decided before the ledger kept decisions whose history is gone
       return BatchState.CANCELLED;
     }
     if (instance.getEndTime() == null) {

@@ -6,18 +6,19 @@ import static org.xenprovisioner.process.BatchProcess.GUEST_ROLLED_BACK;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.xenprovisioner.ledger.BatchOutcomes;
 
 /** The listeners the BPMN model names that are values rather than classes of their own. */
 @Configuration
 class ProcessBeans {
 
   @Bean
-  ExecutionListener guestProvisionedListener() {
-    return new GuestOutcomeListener(GUEST_PROVISIONED);
+  ExecutionListener guestProvisionedListener(BatchOutcomes outcomes) {
+    return new GuestOutcomeListener(GUEST_PROVISIONED, outcomes);
   }
 
   @Bean
-  ExecutionListener guestRolledBackListener() {
-    return new GuestOutcomeListener(GUEST_ROLLED_BACK);
+  ExecutionListener guestRolledBackListener(BatchOutcomes outcomes) {
+    return new GuestOutcomeListener(GUEST_ROLLED_BACK, outcomes);
   }
 }

@@ -57,6 +57,7 @@ class SecurityConfig {
   @Order(1)
   SecurityFilterChain apiSecurity(HttpSecurity http, EngineUserAuthenticationProvider users, ObjectProvider<ProcessEngine> engine,
                                  @Value("${camunda.bpm.webapp.application-path:/camunda}") String webappPath) throws Exception {
+    AuditLoginEntryPoint entryPoint = new AuditLoginEntryPoint(REALM, webappPath, () -> engine.getObject().getName());
     return http
         .securityMatcher(new OrRequestMatcher(ant("/api/**"), ant("/engine-rest/**"), ant("/audit"), ant("/audit/**")))
         .authenticationProvider(users)
@@ -67,8 +68,9 @@ class SecurityConfig {
             .requestMatchers(ant("/api/**")).hasAnyAuthority(BATCH_READERS)
             .anyRequest().authenticated())
         // a browser opening the audit page goes to Tasklist's login and comes back; everything else gets 401
+        // (a refused password too: httpBasic below answers with the same entry point)
         .exceptionHandling(errors -> errors
-            .authenticationEntryPoint(new AuditLoginEntryPoint(REALM, webappPath, () -> engine.getObject().getName()))
+            .authenticationEntryPoint(entryPoint)
             .accessDeniedHandler((request, response, denied) -> {
               response.setStatus(HttpStatus.FORBIDDEN.value());
               response.setContentType("application/json");
@@ -76,7 +78,7 @@ class SecurityConfig {
                   + " is in none of the groups " + String.join(", ", BATCH_READERS) + "\"}");
             }))
         .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
-        .httpBasic(basic -> basic.realmName(REALM))
+        .httpBasic(basic -> basic.realmName(REALM).authenticationEntryPoint(entryPoint))
         // the webapps' session is read, never renewed here: a new id per request would strand parallel requests
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS)
             .sessionFixation(fixation -> fixation.none()))

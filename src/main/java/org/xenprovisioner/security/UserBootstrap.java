@@ -22,7 +22,9 @@ import org.xenprovisioner.config.ProvisionerProperties;
 /**
  * Creates the groups, the {@code admin} user and the users of {@code provisioner.users} at start.
  * The admin password comes from {@code PROVISIONER_ADMIN_PASSWORD}, or is generated once into an
- * owner-only file under the data directory; it is never logged.
+ * owner-only file under the data directory; it is never logged. Each of these users starts unlocked:
+ * a lock the engine set before (by an earlier release's permanent lock after ten wrong passwords, or
+ * the current throttle) must never keep the admin or a configured user out once the app restarts.
  */
 @Component
 class UserBootstrap implements InitializingBean {
@@ -66,6 +68,7 @@ class UserBootstrap implements InitializingBean {
       return;
     }
     if (identity.createUserQuery().userId(ADMIN).count() > 0) {
+      identity.unlockUser(ADMIN);
       return;
     }
     String generated = Passwords.generate(24);
@@ -91,6 +94,8 @@ class UserBootstrap implements InitializingBean {
     }
     user.setPassword(password);
     identity.saveUser(user);
+    // no user is authenticated at start, so the engine's camunda-admin check of unlockUser lets it pass
+    identity.unlockUser(id);
     for (String group : groups) {
       if (identity.createUserQuery().userId(id).memberOfGroup(group).count() == 0) {
         identity.createMembership(id, group);

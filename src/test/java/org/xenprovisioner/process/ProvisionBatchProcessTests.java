@@ -212,6 +212,12 @@ class ProvisionBatchProcessTests {
         .containsEntry("web02", GUEST_ROLLED_BACK);
     assertThat(guestVariable(batch, "web02", VAR_GUEST_ERROR))
         .asString().startsWith("Guest web02: ").contains("simulated failure of " + failingStep);
+    // the same outcome reaches the ledger, whose record outlives the engine's history
+    assertThat(LEDGER.decisions).containsEntry(batch.getId(), "approved by arne: ok");
+    assertThat(LEDGER.outcomes.get(batch.getId())).containsEntry(0, GUEST_PROVISIONED).containsEntry(2, GUEST_PROVISIONED)
+        .hasEntrySatisfying(1, web02Outcome -> assertThat(web02Outcome).startsWith(GUEST_ROLLED_BACK + ": Guest web02: ")
+            .contains("simulated failure of " + failingStep));
+    assertThat(LEDGER.finished).containsKey(batch.getId());
   }
 
   @Test
@@ -474,7 +480,7 @@ class ProvisionBatchProcessTests {
     Map<Object, Object> beans = new HashMap<>();
     beans.put("guestScopeListener", new GuestScopeListener());
     beans.put("guestRouting", new GuestRouting(LEDGER));
-    beans.put("recordApprovalListener", new RecordApprovalListener());
+    beans.put("recordApprovalListener", new RecordApprovalListener(LEDGER));
     beans.put("readGuestInfoDelegate", new ReadGuestInfoDelegate(guests, HOST));
     beans.put("copyBaseImageDelegate", new CopyBaseImageDelegate(guests, HOST));
     beans.put("mountImageDelegate", new MountImageDelegate(guests, HOST));
@@ -483,10 +489,10 @@ class ProvisionBatchProcessTests {
     beans.put("writeDomainConfigDelegate", new WriteDomainConfigDelegate(guests, HOST));
     beans.put("deleteImageDelegate", new DeleteImageDelegate(guests, HOST));
     beans.put("undoMountDelegate", new UndoMountDelegate(guests, HOST));
-    beans.put("guestProvisionedListener", new GuestOutcomeListener(GUEST_PROVISIONED));
-    beans.put("guestRolledBackListener", new GuestOutcomeListener(GUEST_ROLLED_BACK));
+    beans.put("guestProvisionedListener", new GuestOutcomeListener(GUEST_PROVISIONED, LEDGER));
+    beans.put("guestRolledBackListener", new GuestOutcomeListener(GUEST_ROLLED_BACK, LEDGER));
     beans.put("deleteDomainConfigDelegate", new DeleteDomainConfigDelegate(guests, HOST));
-    beans.put("batchFinishedListener", new BatchFinishedListener());
+    beans.put("batchFinishedListener", new BatchFinishedListener(LEDGER));
     configuration.setBeans(beans);
     configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
     ProcessEngine built = configuration.buildProcessEngine();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.xenprovisioner.ledger.BatchOutcomes;
 import org.xenprovisioner.process.RecordApprovalListener;
 
 /**
@@ -225,7 +226,7 @@ class ProcessGuardTests {
             .setHistory("full")
             .setJobExecutorActivate(false)
             .setProcessEngineName("guard-tests");
-    configuration.setBeans(new HashMap<>(Map.of("recordApprovalListener", new RecordApprovalListener())));
+    configuration.setBeans(new HashMap<>(Map.of("recordApprovalListener", new RecordApprovalListener(BatchOutcomes.NONE))));
     configuration.getProcessEnginePlugins().add(new ProcessGuardPlugin());
     return configuration.buildProcessEngine();
   }
