@@ -261,7 +261,7 @@ public final class TestImages {
     }
   }
 
-  static void write(Path file, String content) throws IOException {
+  public static void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
   }

@@ -23,6 +23,7 @@ public final class TestSettings {
   private String bridge = "xenbr0";
   private ProvisionerProperties.Clean clean = new ProvisionerProperties.Clean(true, true, true);
   private Duration copyTimeout = Duration.ofMinutes(5);
+  private Duration commandTimeout = Duration.ofMinutes(2);
   private Duration progressInterval = Duration.ofMillis(10);
 
   private TestSettings() {
@@ -85,6 +86,11 @@ public final class TestSettings {
     return this;
   }
 
+  public TestSettings commandTimeout(Duration value) {
+    commandTimeout = value;
+    return this;
+  }
+
   public TestSettings progressInterval(Duration value) {
     progressInterval = value;
     return this;
@@ -92,7 +98,7 @@ public final class TestSettings {
 
   public ProvisionerProperties build() {
     return new ProvisionerProperties(baseImage, imageDir, xenConfigDir, mountDir, templateDir, dataDir, family, 2, 1000,
-        4194304, copyTimeout, Duration.ofMinutes(2),
+        4194304, copyTimeout, commandTimeout,
         new ProvisionerProperties.Defaults("255.255.255.0", null, 512, 1, bridge), List.of(), rootPartition, clean,
         progressInterval, "test-dom0", Duration.ofSeconds(10), 1048576);
   }

@@ -49,8 +49,8 @@ public final class XfsImages {
   }
 
   /**
-   * The prototype file of mkfs.xfs(8) for the tree: directories, regular files (read from the tree)
-   * and symbolic links, owned by root, with the tree's permissions.
+   * The prototype file of mkfs.xfs(8) for the tree: directories, regular files (read from the tree),
+   * symbolic links, FIFOs and device nodes, owned by root, with the tree's permissions.
    */
   static String prototype(Path tree) throws IOException {
     StringBuilder proto = new StringBuilder("/dev/null\n0 0\n").append(mode('d', tree)).append(" 0 0\n");
@@ -75,9 +75,19 @@ public final class XfsImages {
         proto.append(indent).append(name).append(' ').append(mode('d', child)).append(" 0 0\n");
         entries(child, proto, depth + 1);
         proto.append(indent).append("$\n");
-      } else {
+      } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
         proto.append(indent).append(name).append(' ').append(mode('-', child)).append(" 0 0 ")
             .append(child.toAbsolutePath()).append('\n');
+      } else {
+        // a FIFO or a device node, as a hostile base image holds them
+        int type = (Integer) Files.getAttribute(child, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+        long rdev = (Long) Files.getAttribute(child, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+        switch (type) {
+          case 0010000 -> proto.append(indent).append(name).append(' ').append(mode('p', child)).append(" 0 0\n");
+          case 0020000, 0060000 -> proto.append(indent).append(name).append(' ').append(mode(type == 0020000 ? 'c' : 'b', child))
+              .append(" 0 0 ").append((rdev >> 8) & 0xfff).append(' ').append((rdev & 0xff) | ((rdev >> 12) & 0xfff00)).append('\n');
+          default -> throw new IOException("a file type mkfs.xfs -p cannot take: " + child);
+        }
       }
     }
   }

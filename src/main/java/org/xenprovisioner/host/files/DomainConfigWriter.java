@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.host.command.HostOperationException;
@@ -35,6 +36,9 @@ public class DomainConfigWriter {
    * lost commit): what it holds, and its permissions, is what was written then.
    */
   public GuestFile written(Path domainConfig) {
+    if (!Files.isRegularFile(domainConfig, LinkOption.NOFOLLOW_LINKS)) {
+      throw new HostOperationException("domain config " + domainConfig + " is not a regular file; refusing to read it");
+    }
     try {
       return new GuestFile(domainConfig.toString(), GuestFile.DOM0, GuestFile.WRITE, Files.readString(domainConfig),
           PosixFilePermissions.toString(Files.getPosixFilePermissions(domainConfig, LinkOption.NOFOLLOW_LINKS)), null);
@@ -49,7 +53,10 @@ public class DomainConfigWriter {
     Path temporary = OwnedFiles.temporaryFor(domainConfig, owner);
     try {
       Files.createDirectories(domainConfig.getParent());
-      Files.writeString(temporary, content, StandardCharsets.UTF_8);
+      // a left-over of a crash, or anything planted under the name: made anew, never written through
+      Files.deleteIfExists(temporary);
+      Files.writeString(temporary, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+          LinkOption.NOFOLLOW_LINKS);
       Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(MODE));
       OwnedFiles.linkIntoPlace(temporary, domainConfig, owner);
       return file;

@@ -1,25 +1,27 @@
 package org.xenprovisioner.host.files;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.command.HostOperationException;
 import org.xenprovisioner.intake.Guest;
 
 /**
- * Overwrites the guest-specific files inside a mounted guest file system. Paths are resolved
- * without following the guest's symbolic links out of it: a base image whose {@code /etc} points
- * at an absolute path must never make us write to the Dom0's own {@code /etc}.
+ * Overwrites the guest-specific files inside a mounted guest file system, through {@link GuestTree}
+ * only: nothing the base image holds (a link, a FIFO, a device, a directory where a file goes) can
+ * redirect a write to the Dom0 or make the step wait past its deadline.
  *
  * <p>Templates for another tool's configuration are written only where the guest has that tool:
  * {@code etc/netplan/} where the base has netplan files, {@code etc/cloud/} where it has
@@ -41,12 +43,21 @@ public class GuestConfigWriter {
   static final String SET_ASIDE = ".disabled-by-xen-provisioner";
   static final List<String> MACHINE_IDS = List.of("etc/machine-id", "var/lib/dbus/machine-id");
 
+  /** Worker threads of the guests' file work, so that it can be given a deadline; daemons, never holding the JVM. */
+  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(work -> {
+    Thread thread = new Thread(work, "guest-files");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   private final TemplateRenderer templates;
   private final ProvisionerProperties.Clean clean;
+  private final Duration deadline;
 
   public GuestConfigWriter(TemplateRenderer templates, ProvisionerProperties properties) {
     this.templates = templates;
     this.clean = properties.clean();
+    this.deadline = properties.commandTimeout();
   }
 
   /**
@@ -56,18 +67,19 @@ public class GuestConfigWriter {
    * @return the files written and removed
    */
   public List<GuestFile> write(Path mountPoint, Guest guest, Path image, String owner) {
-    Path root = realRoot(mountPoint);
-    List<GuestFile> files = plan(root, guest, image, owner);
-    for (GuestFile file : files) {
-      if (file.isWrite()) {
-        writeFile(root, guest, file.guestPath(), file.content(), file.mode());
-      } else if (file.renamedTo() != null) {
-        move(root, guest, file.guestPath(), file.renamedTo().substring(1));
-      } else {
-        delete(root, guest, file.guestPath());
+    return inGuest(mountPoint, guest, tree -> {
+      List<GuestFile> files = plan(tree, guest, image, owner);
+      for (GuestFile file : files) {
+        if (file.isWrite()) {
+          tree.write(file.guestPath(), file.content(), file.mode());
+        } else if (file.renamedTo() != null) {
+          tree.rename(file.guestPath(), file.renamedTo().substring(1));
+        } else {
+          tree.remove(file.guestPath());
+        }
       }
-    }
-    return files;
+      return files;
+    });
   }
 
   /**
@@ -77,16 +89,20 @@ public class GuestConfigWriter {
    * netplan, cloud-init, SSH keys, machine id).
    */
   public List<GuestFile> plan(Path guestRoot, Guest guest, Path image, String owner) {
-    Path root = realRoot(guestRoot);
-    String family = TemplateRenderer.AUTO.equals(templates.family()) ? GuestFamily.detect(root, guest) : templates.family();
-    if (TemplateRenderer.CLOUD_INIT.equals(family) && !GuestFamily.hasCloudInit(root)) {
-      throw new HostOperationException("guest " + guest.hostname() + ": provisioner.guest-family is cloud-init, but the "
-          + "guest has no cloud-init that would read the seed (/etc/cloud/cloud.cfg and /usr/bin/cloud-init, no "
-          + "/etc/cloud/cloud-init.disabled); set provisioner.guest-family to rhel, debian or auto");
+    return inGuest(guestRoot, guest, tree -> plan(tree, guest, image, owner));
+  }
+
+  private List<GuestFile> plan(GuestTree tree, Guest guest, Path image, String owner) {
+    String family = TemplateRenderer.AUTO.equals(templates.family()) ? GuestFamily.detect(tree) : templates.family();
+    if (TemplateRenderer.CLOUD_INIT.equals(family) && !GuestFamily.hasCloudInit(tree)) {
+      throw new HostOperationException("provisioner.guest-family is cloud-init, but the guest has no cloud-init that "
+          + "would read the seed (/etc/cloud/cloud.cfg and /usr/bin/cloud-init, no /etc/cloud/cloud-init.disabled); "
+          + "set provisioner.guest-family to rhel, debian or auto");
     }
     List<GuestFile> files = new ArrayList<>();
-    List<String> baseNetplan = netplanFiles(root);
-    boolean cloudConfig = GuestFamily.isDirectory(root, CLOUD);
+    List<String> baseNetplan = new ArrayList<>(tree.list(NETPLAN, "").stream().filter(name -> name.endsWith(".yaml"))
+        .map(name -> NETPLAN + "/" + name).toList());
+    boolean cloudConfig = GuestFamily.isDirectory(tree, CLOUD);
     for (Map.Entry<String, String> file : templates.guestFiles(guest, image, owner, family).entrySet()) {
       boolean netplan = file.getKey().startsWith(NETPLAN + "/");
       if (netplan && baseNetplan.isEmpty() || file.getKey().startsWith(CLOUD + "/") && !cloudConfig) {
@@ -94,7 +110,7 @@ public class GuestConfigWriter {
       }
       // netplan refuses world-readable files; a seed's user-data is where secrets would go
       boolean ownerOnly = netplan || file.getKey().startsWith(CLOUD_SEED + "/");
-      inside(root, file.getKey());
+      notADirectory(tree, file.getKey());
       files.add(GuestFile.writeInGuest(file.getKey(), file.getValue(), ownerOnly ? "rw-------" : "rw-r--r--"));
       baseNetplan.remove(file.getKey());
     }
@@ -102,21 +118,22 @@ public class GuestConfigWriter {
     // cloud-init family cloud-init renders the netplan (or ifupdown) files from the seed itself
     if (!TemplateRenderer.CLOUD_INIT.equals(family)) {
       for (String stale : baseNetplan) {
+        notADirectory(tree, stale + SET_ASIDE);
         files.add(GuestFile.renameInGuest(stale, stale + SET_ASIDE));
       }
     }
-    if (clean.persistentNetRules() && Files.exists(inside(root, PERSISTENT_NET_RULES), LinkOption.NOFOLLOW_LINKS)) {
+    if (clean.persistentNetRules() && notADirectory(tree, PERSISTENT_NET_RULES) != GuestTree.Kind.ABSENT) {
       files.add(GuestFile.removeInGuest(PERSISTENT_NET_RULES));
     }
     if (clean.sshHostKeys()) {
-      for (String key : list(root, "etc/ssh", "ssh_host_")) {
-        files.add(GuestFile.removeInGuest(key));
+      for (String key : tree.list("etc/ssh", "ssh_host_")) {
+        files.add(GuestFile.removeInGuest("etc/ssh/" + key));
       }
     }
     if (clean.machineId()) {
       for (String machineId : MACHINE_IDS) {
         // a symbolic link (dbus's usually points at /etc/machine-id) is left alone, never written through
-        if (Files.isRegularFile(inside(root, machineId), LinkOption.NOFOLLOW_LINKS)) {
+        if (tree.kind(machineId, "look") == GuestTree.Kind.FILE) {
           files.add(GuestFile.writeInGuest(machineId, "", "r--r--r--"));
         }
       }
@@ -124,61 +141,53 @@ public class GuestConfigWriter {
     return files;
   }
 
-  private static List<String> netplanFiles(Path root) {
-    return new ArrayList<>(list(root, NETPLAN, "").stream().filter(name -> name.endsWith(".yaml")).toList());
+  /** What is at a path the guest's files will replace, refusing a directory there before anything is written. */
+  private static GuestTree.Kind notADirectory(GuestTree tree, String guestPath) {
+    GuestTree.Kind kind = tree.kind(guestPath, "write");
+    if (kind == GuestTree.Kind.DIRECTORY) {
+      throw new HostOperationException("guest path /" + guestPath + " is a directory in the base image, not a file");
+    }
+    return kind;
   }
 
-  /** Guest paths of the regular files and links in a guest directory whose names start with the prefix. */
-  private static List<String> list(Path root, String guestDir, String prefix) {
-    // a child path, so that inside() checks the directory itself for a symbolic link too
-    Path dir = inside(root, guestDir + "/" + prefix + "x").getParent();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return List.of();
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(entry -> !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
-          .map(entry -> entry.getFileName().toString())
-          .filter(name -> name.startsWith(prefix))
-          .sorted()
-          .map(name -> guestDir + "/" + name)
-          .toList();
-    } catch (IOException e) {
-      throw new HostOperationException("cannot list /" + guestDir + " in the guest: " + describe(e), e);
-    }
-  }
-
-  /** Writes a temporary file beside the target and renames it over: a symbolic link in its place is replaced, never followed. */
-  private static void writeFile(Path root, Guest guest, String guestPath, String content, String mode) {
-    Path target = inside(root, guestPath);
+  /**
+   * Does the work on the guest file system at the mount point within the deadline (provisioner.command-timeout):
+   * a guest whose image holds what makes a file operation wait fails with the path it waited at, and its
+   * mount can be undone. Every error names the guest.
+   */
+  <T> T inGuest(Path mountPoint, Guest guest, Function<GuestTree, T> work) {
+    GuestTree tree = GuestTree.open(realRoot(mountPoint));
+    Future<T> future;
     try {
-      Files.createDirectories(target.getParent());
-      // inside() refused symlinked parents; this catches any that appeared while the directories were made
-      if (!target.getParent().toRealPath().startsWith(root)) {
-        throw new HostOperationException("guest path /" + guestPath + " leads outside the guest file system");
+      future = WORKERS.submit(() -> {
+        try (tree) {
+          return work.apply(tree);
+        }
+      });
+    } catch (RuntimeException e) {
+      tree.close();
+      throw e;
+    }
+    try {
+      return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new HostOperationException("guest " + guest.hostname() + ": its files in " + mountPoint + " were not done within "
+          + deadline.toSeconds() + " s (provisioner.command-timeout), waiting at " + tree.current()
+          + "; nothing more is written", e);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new HostOperationException("guest " + guest.hostname() + ": interrupted while writing its files", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HostOperationException refused) {
+        throw new HostOperationException("guest " + guest.hostname() + ": " + refused.getMessage(), refused);
       }
-      Path temporary = target.resolveSibling("." + target.getFileName() + ".xenprov");
-      Files.writeString(temporary, content, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(mode));
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new HostOperationException("cannot write /" + guestPath + " in guest " + guest.hostname() + ": " + describe(e), e);
-    }
-  }
-
-  private static void delete(Path root, Guest guest, String guestPath) {
-    Path target = inside(root, guestPath);
-    try {
-      Files.deleteIfExists(target);
-    } catch (IOException e) {
-      throw new HostOperationException("cannot remove /" + guestPath + " in guest " + guest.hostname() + ": " + describe(e), e);
-    }
-  }
-
-  private static void move(Path root, Guest guest, String from, String to) {
-    try {
-      Files.move(inside(root, from), inside(root, to), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new HostOperationException("cannot set /" + from + " aside in guest " + guest.hostname() + ": " + describe(e), e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(cause);
     }
   }
 
@@ -188,19 +197,5 @@ public class GuestConfigWriter {
     } catch (IOException e) {
       throw new HostOperationException("mount point " + mountPoint + " is not there: " + e.getMessage(), e);
     }
-  }
-
-  /** The guest path under the root, refusing any existing parent that is a symbolic link. */
-  private static Path inside(Path root, String guestPath) {
-    Path target = GuestTree.resolve(root, guestPath, "write");
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new HostOperationException("guest path /" + guestPath + " is a directory, not a file");
-    }
-    return target;
-  }
-
-  private static String describe(IOException e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.contains("No space left") ? "no space left in the guest file system (" + message + ")" : message;
   }
 }
