@@ -134,8 +134,10 @@ async function showBatch(id) {
     const plan = el('a', 'plan', 'plan-link');
     plan.href = planHref(batch.id, guest.hostname);
     name.append(' (', plan, ')');
-    row.append(el('td', guest.line), name, el('td', guest.ip), macCell(guest),
-      el('td', guest.state, 'state state-' + guest.state), steps, undone, el('td', guest.error));
+    const state = el('td', guest.state, 'state state-' + guest.state);
+    if (guest.waitingFor) state.append(el('div', guest.waitingFor.message, 'waiting'));
+    row.append(el('td', guest.line), name, el('td', guest.ip), macCell(guest), el('td', guest.dom0, 'dom0'),
+      state, steps, undone, el('td', guest.error));
     body.append(row);
   }
   // drawn last, when the table has made the page as long (and its scroll bar as present) as it will be

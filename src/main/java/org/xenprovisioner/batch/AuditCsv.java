@@ -14,13 +14,14 @@ import org.apache.commons.csv.CSVPrinter;
  * {@code GET /api/batches/{id}/audit.csv}: one line per step or undo handler a guest ran (one
  * line for a guest that ran none), with the batch and approval repeated on every line so each
  * line stands on its own in a spreadsheet. The last column, {@code engineHistory}, is {@code deleted}
- * when the engine's history of the batch is gone (the steps' lines with it; the rest is the ledger's).
+ * when the engine's history of the batch is gone (the steps' lines with it; the rest is the ledger's);
+ * then {@code dom0}, the guest's, and {@code waitingFor}, why a guest of a running batch waits (its Dom0 is down).
  */
 final class AuditCsv {
 
   static final String[] HEADER = {"batch", "name", "batchState", "submittedBy", "submittedAt", "approvedBy",
       "approvedAt", "approved", "comment", "line", "hostname", "ip", "mac", "guestState", "image", "domainConfig",
-      "error", "kind", "activity", "activityName", "start", "end", "durationMillis", "engineHistory"};
+      "error", "kind", "activity", "activityName", "start", "end", "durationMillis", "engineHistory", "dom0", "waitingFor"};
 
   private AuditCsv() {
   }
@@ -32,13 +33,16 @@ final class AuditCsv {
         List<Object> head = batchColumns(batch);
         head.addAll(List.of(guest.line(), text(guest.hostname()), guest.ip(), guest.mac(), guest.state(),
             text(guest.image()), text(guest.domainConfig()), text(guest.error())));
+        List<Object> tail = List.of(batch.summary().engineHistory(), text(guest.dom0()),
+            guest.waitingFor() == null ? "" : guest.waitingFor().message());
         if (guest.steps().isEmpty() && guest.undone().isEmpty()) {
           List<Object> row = new ArrayList<>(head);
-          row.addAll(List.of("", "", "", "", "", "", batch.summary().engineHistory()));
+          row.addAll(List.of("", "", "", "", "", ""));
+          row.addAll(tail);
           csv.printRecord(row);
         }
-        print(csv, head, "step", guest.steps(), batch.summary().engineHistory());
-        print(csv, head, "undo", guest.undone(), batch.summary().engineHistory());
+        print(csv, head, "step", guest.steps(), tail);
+        print(csv, head, "undo", guest.undone(), tail);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -47,11 +51,12 @@ final class AuditCsv {
   }
 
   private static void print(CSVPrinter csv, List<Object> head, String kind, List<BatchDetail.Activity> activities,
-                            String engineHistory) throws IOException {
+                            List<Object> tail) throws IOException {
     for (BatchDetail.Activity activity : activities) {
       List<Object> row = new ArrayList<>(head);
       row.addAll(List.of(kind, text(activity.id()), text(activity.name()), time(activity.start()), time(activity.end()),
-          activity.durationMillis() == null ? "" : activity.durationMillis(), engineHistory));
+          activity.durationMillis() == null ? "" : activity.durationMillis()));
+      row.addAll(tail);
       csv.printRecord(row);
     }
   }

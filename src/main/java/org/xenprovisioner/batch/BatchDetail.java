@@ -2,6 +2,9 @@ package org.xenprovisioner.batch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.List;
 
@@ -19,10 +22,25 @@ public record BatchDetail(@JsonUnwrapped BatchSummary summary, Date finishedAt, 
   /**
    * One row of the list and what became of it; {@code steps} and {@code undone} (the compensation
    * handlers that ran) extend the contract with the audit's timings, {@code macAssigned} says the row
-   * left the MAC empty and the product assigned {@code mac}.
+   * left the MAC empty and the product assigned {@code mac}; {@code waitingFor}, only while the batch
+   * runs and the guest's Dom0 is down, says for what it waits.
    */
   public record GuestStatus(int line, String hostname, String ip, String mac, boolean macAssigned, String dom0, String state, String image,
-                            String domainConfig, String error, List<Activity> steps, List<Activity> undone) {
+                            String domainConfig, String error, @JsonInclude(JsonInclude.Include.NON_NULL) Waiting waitingFor,
+                            List<Activity> steps, List<Activity> undone) {
+  }
+
+  /**
+   * Why a guest of a running batch has not finished: its Dom0's node is not seen (three heartbeat
+   * intervals without one); {@code message} says it as the pages show it.
+   */
+  public record Waiting(String dom0, Date notSeenSince, String message) {
+
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    static Waiting forDom0(String dom0, Instant lastSeen) {
+      return new Waiting(dom0, Date.from(lastSeen), "waiting for Dom0 " + dom0 + ", not seen since " + SHOWN.format(lastSeen));
+    }
   }
 
   /** A step or undo handler that ran: BPMN activity id, its name, start, end and duration (null while running). */

@@ -2,6 +2,7 @@ package org.xenprovisioner.batch;
 
 import static org.xenprovisioner.process.BatchProcess.*;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -112,6 +113,9 @@ public class BatchHistory {
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     int[] outcome = new int[2];
     Map<String, HostLayout> layouts = dom0s.layouts();
+    boolean running = instance != null && instance.getEndTime() == null
+        && (recorded != null ? recorded.approved() : Boolean.TRUE.equals(decision.get(VAR_APPROVED)));
+    Map<String, Instant> notSeen = running ? dom0s.notSeen() : Map.of();
     Map<Integer, Map<String, Object>> earlier = runs.isEmpty()
         ? earlierGuests(List.of(batch.processInstanceId())).getOrDefault(batch.processInstanceId(), Map.of()) : Map.of();
     for (SubmittedGuest submitted : ledger.guests(batch.id())) {
@@ -129,10 +133,12 @@ public class BatchHistory {
       Optional<GuestPaths> paths = Optional.ofNullable(layouts.get(submitted.dom0())).map(layout -> layout.pathsOf(guest.hostname()));
       GuestActivities.Ran guestRan = run == null ? GuestActivities.Ran.NOTHING
           : ran.getOrDefault(run.instance().getId(), GuestActivities.Ran.NOTHING);
+      BatchDetail.Waiting waiting = (GUEST_PENDING.equals(state) || GUEST_RUNNING.equals(state)) && notSeen.containsKey(submitted.dom0())
+          ? BatchDetail.Waiting.forDom0(submitted.dom0(), notSeen.get(submitted.dom0())) : null;
       guests.add(new BatchDetail.GuestStatus(guest.line(), guest.hostname(), guest.ip(), guest.mac(), submitted.macAssigned(),
           submitted.dom0(),
           state, paths.map(p -> p.image().toString()).orElse(null), paths.map(p -> p.domainConfig().toString()).orElse(null),
-          error, guestRan.steps(), guestRan.undone()));
+          error, waiting, guestRan.steps(), guestRan.undone()));
     }
     BatchDetail.Approval approval = recorded != null
         ? new BatchDetail.Approval(recorded.by(), Date.from(recorded.at()), recorded.approved(), recorded.comment())

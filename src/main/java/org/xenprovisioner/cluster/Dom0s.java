@@ -1,5 +1,6 @@
 package org.xenprovisioner.cluster;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -46,6 +47,20 @@ public class Dom0s {
           dom0.baseImageProblem(), false));
     }
     return targets;
+  }
+
+  /**
+   * The Dom0s whose node has not been seen for three heartbeat intervals, with when it was last
+   * seen (database time); this node's own is never among them.
+   */
+  public Map<String, Instant> notSeen() {
+    Map<String, Instant> down = new LinkedHashMap<>();
+    for (Dom0 dom0 : registry.list()) {
+      if (!dom0.alive() && !dom0.name().equals(self.name())) {
+        down.put(dom0.name(), dom0.lastSeen());
+      }
+    }
+    return down;
   }
 
   /** Where this node's Dom0 puts guest files. */

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Registers this node's Dom0 in the shared database before the application takes requests, then
  * keeps it fresh: every {@code provisioner.heartbeat-interval} it marks the node as seen, says what
- * it knows of its base image now, and registers the job executor for batch versions another node
- * deployed since.
+ * it knows of its base image now, registers the job executor for batch versions another node
+ * deployed since, and takes over the batch-wide jobs of nodes that stopped beating ({@link DeadNodeJobs}).
  */
 @Component
 class Heartbeat implements InitializingBean {
@@ -22,11 +22,13 @@ class Heartbeat implements InitializingBean {
   private final ThisDom0 dom0;
   private final Dom0Registry registry;
   private final ProcessEngine engine;
+  private final DeadNodeJobs deadNodes;
 
-  Heartbeat(ThisDom0 dom0, Dom0Registry registry, ProcessEngine engine) {
+  Heartbeat(ThisDom0 dom0, Dom0Registry registry, ProcessEngine engine, DeadNodeJobs deadNodes) {
     this.dom0 = dom0;
     this.registry = registry;
     this.engine = engine;
+    this.deadNodes = deadNodes;
   }
 
   @Override
@@ -54,6 +56,7 @@ class Heartbeat implements InitializingBean {
             dom0.name());
       }
       GuestDeployments.register(engine, dom0.name());
+      deadNodes.takeOver();
     } catch (RuntimeException e) {
       LOG.warn("Heartbeat of Dom0 {} failed: {}", dom0.name(), e.getMessage());
     }

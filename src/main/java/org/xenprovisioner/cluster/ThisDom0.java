@@ -52,7 +52,12 @@ class ThisDom0 {
 
   /** The job executor's lock owner: the same after a restart, different on every Dom0. */
   String lockOwner() {
-    return "xen-provisioner@" + name;
+    return lockOwnerOf(name);
+  }
+
+  /** The lock owner of the node of a Dom0. */
+  static String lockOwnerOf(String dom0) {
+    return "xen-provisioner@" + dom0;
   }
 
   /** The base image as it is now: inspected again only when it changed ({@link BaseImageInspector#inspectBase}). */

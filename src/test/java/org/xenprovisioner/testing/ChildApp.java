@@ -98,6 +98,16 @@ public final class ChildApp {
     waitFor(process.toHandle());
   }
 
+  /** SIGSTOP: the whole JVM stands still, as a node cut off or frozen would, its heartbeat too. */
+  public void pause() {
+    RealHost.run("kill", "-STOP", Long.toString(process.pid()));
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    RealHost.run("kill", "-CONT", Long.toString(process.pid()));
+  }
+
   /** Image copies ({@code cp}) this app runs now. */
   public Stream<ProcessHandle> copies() {
     return process == null ? Stream.empty()
