@@ -1,5 +1,6 @@
 package org.xenprovisioner.cluster;
 
+import java.time.Duration;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -32,13 +33,24 @@ class DeadNodeJobs {
   private final NamedParameterJdbcTemplate jdbc;
   private final String jobTable;
   private final String self;
+  private final OwnJobs ownJobs;
+  private final Duration lockTime;
 
-  DeadNodeJobs(Dom0Registry registry, NamedParameterJdbcTemplate jdbc, ProcessEngine engine, ThisDom0 dom0) {
+  DeadNodeJobs(Dom0Registry registry, NamedParameterJdbcTemplate jdbc, ProcessEngine engine, ThisDom0 dom0,
+               NodeStartupPlugin node) {
     this.registry = registry;
     this.jdbc = jdbc;
-    this.jobTable = ((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration()).getDatabaseTablePrefix()
-        + "ACT_RU_JOB";
+    ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+    this.jobTable = configuration.getDatabaseTablePrefix() + "ACT_RU_JOB";
     this.self = dom0.name();
+    this.ownJobs = node.ownJobs();
+    this.lockTime = configuration.getJobExecutor() == null ? Duration.ZERO
+        : Duration.ofMillis(configuration.getJobExecutor().getLockTimeInMillis());
+  }
+
+  /** Releases this node's own locks on jobs its executor no longer holds ({@link OwnJobs}). */
+  int releaseOwnLeftOvers() {
+    return ownJobs.releaseLeftOvers(jdbc, jobTable, ThisDom0.lockOwnerOf(self), lockTime);
   }
 
   /** Releases the batch-wide jobs of every Dom0 whose node is not alive; how many it released. */

@@ -57,6 +57,7 @@ class Heartbeat implements InitializingBean {
       }
       GuestDeployments.register(engine, dom0.name());
       deadNodes.takeOver();
+      deadNodes.releaseOwnLeftOvers();
     } catch (RuntimeException e) {
       LOG.warn("Heartbeat of Dom0 {} failed: {}", dom0.name(), e.getMessage());
     }

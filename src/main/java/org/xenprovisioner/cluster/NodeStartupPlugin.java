@@ -26,6 +26,8 @@ import org.xenprovisioner.host.image.StartupReconciler;
  *   <li>this Dom0's guest process is deployed and the job executor registered for exactly the jobs
  *   of this node ({@link GuestDeployments}).</li>
  * </ol>
+ * While the node runs, it tracks the jobs its executor holds ({@link OwnJobs}), so that a lock
+ * left by a run that ended while the database was unreachable is released at the next heartbeat.
  * The lock time is raised above the longest a step may legitimately run (an image copy up to
  * {@code provisioner.copy-timeout}, plus host commands): a lock expiring while a copy still runs
  * would let the step start a second time next to the first.
@@ -40,6 +42,7 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
   private final ThisDom0 dom0;
   private final StartupReconciler reconciler;
   private final Duration lockTime;
+  private final OwnJobs ownJobs = new OwnJobs();
 
   NodeStartupPlugin(ThisDom0 dom0, StartupReconciler reconciler, ProvisionerProperties properties) {
     this.dom0 = dom0;
@@ -57,6 +60,7 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
       if (jobExecutor.getLockTimeInMillis() < lockTime.toMillis()) {
         jobExecutor.setLockTimeInMillis((int) Math.min(Integer.MAX_VALUE, lockTime.toMillis()));
       }
+      ownJobs.track(jobExecutor);
     }
   }
 
@@ -70,6 +74,11 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
     }
     GuestDeployments.deploy(engine, dom0.name());
     GuestDeployments.register(engine, dom0.name());
+  }
+
+  /** The jobs of this node's executor, for the heartbeat to release the locks it holds on no others ({@link OwnJobs}). */
+  OwnJobs ownJobs() {
+    return ownJobs;
   }
 
   private int releaseOwnLocks(ProcessEngineConfigurationImpl configuration) {
