@@ -23,8 +23,11 @@ class Heartbeat implements InitializingBean {
   private final Dom0Registry registry;
   private final ProcessEngine engine;
   private final DeadNodeJobs deadNodes;
+  private final EmbeddedDatabaseTrouble embeddedDatabase;
 
-  Heartbeat(ThisDom0 dom0, Dom0Registry registry, ProcessEngine engine, DeadNodeJobs deadNodes) {
+  Heartbeat(ThisDom0 dom0, Dom0Registry registry, ProcessEngine engine, DeadNodeJobs deadNodes,
+            EmbeddedDatabaseTrouble embeddedDatabase) {
+    this.embeddedDatabase = embeddedDatabase;
     this.dom0 = dom0;
     this.registry = registry;
     this.engine = engine;
@@ -59,7 +62,9 @@ class Heartbeat implements InitializingBean {
       deadNodes.takeOver();
       deadNodes.releaseOwnLeftOvers();
     } catch (RuntimeException e) {
-      LOG.warn("Heartbeat of Dom0 {} failed: {}", dom0.name(), e.getMessage());
+      if (!embeddedDatabase.explain(e)) {
+        LOG.warn("Heartbeat of Dom0 {} failed: {}", dom0.name(), e.getMessage());
+      }
     }
   }
 }

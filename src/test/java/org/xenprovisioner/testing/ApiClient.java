@@ -135,7 +135,8 @@ public record ApiClient(int port) {
     JsonNode[] batch = new JsonNode[1];
     Await.until("batch " + id + " to finish", limit, Duration.ofMillis(250), () -> {
       batch[0] = get("/api/batches/" + id, "arne").body();
-      return batch[0].get("state").asText().startsWith("COMPLETED");
+      // an error body (the database unreachable for a moment) is not finished either
+      return batch[0].hasNonNull("state") && batch[0].get("state").asText().startsWith("COMPLETED");
     }, () -> get("/api/batches/" + id, "arne").body().toString());
     return batch[0];
   }
