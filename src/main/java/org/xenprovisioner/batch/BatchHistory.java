@@ -113,8 +113,8 @@ public class BatchHistory {
     List<BatchDetail.GuestStatus> guests = new ArrayList<>();
     int[] outcome = new int[2];
     Map<String, HostLayout> layouts = dom0s.layouts();
-    boolean running = instance != null && instance.getEndTime() == null
-        && (recorded != null ? recorded.approved() : Boolean.TRUE.equals(decision.get(VAR_APPROVED)));
+    boolean running = state(instance, recorded != null ? (Object) recorded.approved() : decision.get(VAR_APPROVED), 0)
+        == BatchState.RUNNING;
     Map<String, Instant> notSeen = running ? dom0s.notSeen() : Map.of();
     Map<Integer, Map<String, Object>> earlier = runs.isEmpty()
         ? earlierGuests(List.of(batch.processInstanceId())).getOrDefault(batch.processInstanceId(), Map.of()) : Map.of();

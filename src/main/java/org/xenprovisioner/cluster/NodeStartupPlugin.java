@@ -1,16 +1,14 @@
 package org.xenprovisioner.cluster;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.jobexecutor.JobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.xenprovisioner.config.ProvisionerProperties;
 import org.xenprovisioner.host.image.StartupReconciler;
@@ -43,9 +41,13 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
   private final StartupReconciler reconciler;
   private final Duration lockTime;
   private final OwnJobs ownJobs = new OwnJobs();
+  private final ObjectProvider<NamedParameterJdbcTemplate> jdbc;
+  private volatile JobLocks jobLocks;
 
-  NodeStartupPlugin(ThisDom0 dom0, StartupReconciler reconciler, ProvisionerProperties properties) {
+  NodeStartupPlugin(ThisDom0 dom0, StartupReconciler reconciler, ProvisionerProperties properties,
+                    ObjectProvider<NamedParameterJdbcTemplate> jdbc) {
     this.dom0 = dom0;
+    this.jdbc = jdbc;
     this.reconciler = reconciler;
     this.lockTime = properties.copyTimeout().plus(properties.commandTimeout().multipliedBy(COMMANDS_PER_STEP));
   }
@@ -67,7 +69,9 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
   @Override
   public void postProcessEngineBuild(ProcessEngine engine) {
     reconciler.reconcile();
-    int released = releaseOwnLocks((ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration());
+    ProcessEngineConfigurationImpl configuration = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+    jobLocks = new JobLocks(jdbc.getObject(), configuration.getDatabaseTablePrefix() + "ACT_RU_JOB");
+    int released = jobLocks.releaseAll(dom0.lockOwner());
     if (released > 0) {
       LOG.warn("Released {} job lock(s) this Dom0's node ({}) held when it stopped; those steps run again now",
           released, dom0.name());
@@ -81,18 +85,8 @@ class NodeStartupPlugin extends AbstractProcessEnginePlugin {
     return ownJobs;
   }
 
-  private int releaseOwnLocks(ProcessEngineConfigurationImpl configuration) {
-    String table = configuration.getDatabaseTablePrefix() + "ACT_RU_JOB";
-    return configuration.getCommandExecutorTxRequired().execute(context -> {
-      Connection connection = context.getDbSqlSession().getSqlSession().getConnection();
-      try (PreparedStatement release = connection.prepareStatement("UPDATE " + table
-          + " SET LOCK_OWNER_ = NULL, LOCK_EXP_TIME_ = NULL WHERE LOCK_OWNER_ = ?")) {
-        release.setString(1, dom0.lockOwner());
-        return release.executeUpdate();
-      } catch (SQLException e) {
-        throw new ProcessEngineException("cannot release the job locks of " + dom0.lockOwner() + " in " + table + ": "
-            + e.getMessage(), e);
-      }
-    });
+  /** The job locks of the engine's table, once the engine is built. */
+  JobLocks jobLocks() {
+    return jobLocks;
   }
 }

@@ -1,7 +1,6 @@
 package org.xenprovisioner.cluster;
 
 import java.lang.reflect.Field;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.camunda.bpm.engine.spring.components.jobexecutor.SpringJobExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.task.TaskExecutor;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The jobs this node's job executor holds, and the locks it holds on jobs it no longer runs. A job
@@ -38,6 +35,7 @@ final class OwnJobs {
 
   private final Set<String> inExecutor = ConcurrentHashMap.newKeySet();
   private volatile boolean tracking;
+  private volatile long lockTimeMillis;
 
   /** Tracks what the job executor gets from now on; false where it is not Spring's (then nothing is released). */
   boolean track(JobExecutor jobExecutor) {
@@ -63,6 +61,7 @@ final class OwnJobs {
         throw e;
       }
     });
+    lockTimeMillis = jobExecutor.getLockTimeInMillis();
     tracking = true;
     return true;
   }
@@ -71,18 +70,11 @@ final class OwnJobs {
    * Releases this node's locks on jobs that are neither queued nor running here and were locked more
    * than {@link #GRACE} ago; how many it released.
    */
-  int releaseLeftOvers(NamedParameterJdbcTemplate jdbc, String jobTable, String lockOwner, Duration lockTime) {
+  int releaseLeftOvers(JobLocks locks, String lockOwner) {
     if (!tracking) {
       return 0;
     }
-    Set<String> held = Set.copyOf(inExecutor);
-    // the engine sets LOCK_EXP_TIME_ = acquisition + lock time, by this node's clock
-    Timestamp lockedBefore = Timestamp.from(Instant.now().plus(lockTime).minus(GRACE));
-    MapSqlParameterSource values = new MapSqlParameterSource().addValue("owner", lockOwner)
-        .addValue("lockedBefore", lockedBefore).addValue("held", held);
-    int released = jdbc.update("UPDATE " + jobTable + " SET LOCK_OWNER_ = NULL, LOCK_EXP_TIME_ = NULL, REV_ = REV_ + 1 "
-        + "WHERE LOCK_OWNER_ = :owner AND LOCK_EXP_TIME_ < :lockedBefore" + (held.isEmpty() ? "" : " AND ID_ NOT IN (:held)"),
-        values);
+    int released = locks.releaseLeftOvers(lockOwner, Instant.now().minus(GRACE), lockTimeMillis, Set.copyOf(inExecutor));
     if (released > 0) {
       LOG.warn("Released {} job lock(s) of this node on jobs it no longer runs (their runs ended while the database "
           + "could not be reached, so the engine never unlocked them); those steps run again now", released);

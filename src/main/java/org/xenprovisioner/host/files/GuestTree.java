@@ -73,10 +73,6 @@ final class GuestTree implements Closeable {
     }
   }
 
-  Path root() {
-    return root;
-  }
-
   /** The guest path last worked on ({@code /etc/hosts}). */
   String current() {
     return current;
@@ -95,6 +91,7 @@ final class GuestTree implements Closeable {
 
   /** Names of the entries of a guest directory that are not directories and start with the prefix, sorted. */
   List<String> list(String guestDir, String prefix) {
+    // a name under the directory: the walk opens every directory above a path's last element
     List<String> names = names(guestDir + "/x");
     List<String> found = new ArrayList<>();
     try (Walk walk = walk(names, "look", false)) {
@@ -201,13 +198,7 @@ final class GuestTree implements Closeable {
 
     @Override
     public void close() {
-      if (dir != rootDir) {
-        try {
-          dir.close();
-        } catch (IOException ignored) {
-          // as above
-        }
-      }
+      closeUnlessRoot(dir);
     }
   }
 
@@ -235,7 +226,7 @@ final class GuestTree implements Closeable {
           kind = kind(dir, name);
         }
         if (kind == Kind.ABSENT) {
-          close(dir);
+          closeUnlessRoot(dir);
           return null;
         }
         if (kind == Kind.LINK) {
@@ -246,21 +237,27 @@ final class GuestTree implements Closeable {
           throw new HostOperationException("guest path " + path + " is not a directory; refusing to " + doing + " under it");
         }
         SecureDirectoryStream<Path> child = dir.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
-        close(dir);
+        closeUnlessRoot(dir);
         dir = child;
       }
       return new Walk(dir);
     } catch (IOException e) {
-      close(dir);
+      closeUnlessRoot(dir);
       throw new HostOperationException("cannot open guest directory " + path + ": " + describe(e), e);
     } catch (RuntimeException e) {
-      close(dir);
+      closeUnlessRoot(dir);
       throw e;
     }
   }
 
-  private void close(SecureDirectoryStream<Path> dir) {
-    new Walk(dir).close();
+  private void closeUnlessRoot(SecureDirectoryStream<Path> dir) {
+    if (dir != rootDir) {
+      try {
+        dir.close();
+      } catch (IOException ignored) {
+        // a directory descriptor, as above
+      }
+    }
   }
 
   private static Kind kind(SecureDirectoryStream<Path> dir, String name) {
