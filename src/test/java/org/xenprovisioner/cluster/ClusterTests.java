@@ -58,29 +58,17 @@ class ClusterTests {
   }
 
   private static List<String> node(Path root, String dom0) {
-    List<String> arguments = new ArrayList<>(ChildApp.arguments(root));
-    arguments.addAll(List.of(
-        "--spring.datasource.url=jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
-        "--spring.datasource.username=postgres", "--spring.datasource.password=",
-        "--provisioner.dom0=" + dom0, "--provisioner.heartbeat-interval=" + HEARTBEAT, "--provisioner.max-parallel=2"));
-    return arguments;
+    return ChildApp.clusterNode(root, postgres.getPort(), dom0, HEARTBEAT);
   }
 
   /** Each node, the database and each directory, every one of them also when one before it failed to stop. */
   @AfterAll
   static void stopEverything() throws Exception {
-    RealHost.everyOne(() -> stop(nodeA), () -> stop(nodeB), () -> {
+    RealHost.everyOne(() -> ChildApp.destroyKeepingLogs(nodeA), () -> ChildApp.destroyKeepingLogs(nodeB), () -> {
       if (postgres != null) {
         postgres.close();
       }
     }, () -> RealHost.cleanUp(rootA), () -> RealHost.cleanUp(rootB), () -> RealHost.cleanUp(work));
-  }
-
-  private static void stop(ChildApp node) throws IOException {
-    if (node != null) {
-      node.destroy();
-      node.keepLogs();
-    }
   }
 
   @Test

@@ -94,8 +94,7 @@ class HostileBaseImageTests extends RealAppTest {
   void aCloudInitGuest() throws Exception {
     Path dir = Files.createDirectories(root.resolve("layouts/cloud"));
     Path tree = TestImages.debianTree(dir, false, MIB);
-    TestImages.write(tree.resolve("etc/cloud/cloud.cfg"), "datasource_list: [ NoCloud, None ]\n");
-    TestImages.write(tree.resolve("usr/bin/cloud-init"), "#!/bin/sh\n");
+    TestImages.withCloudInit(tree);
     Files.createDirectories(tree.resolve("var/lib/cloud/seed/nocloud"));
     Files.createSymbolicLink(tree.resolve("var/lib/cloud/seed/nocloud/.user-data.xenprov"), canary);
     Files.createSymbolicLink(tree.resolve("var/lib/cloud/seed/nocloud/meta-data"), relativeToCanary("var/lib/cloud/seed/nocloud"));
@@ -172,14 +171,7 @@ class HostileBaseImageTests extends RealAppTest {
   }
 
   private static Path rhelTree(String name) throws IOException {
-    Path tree = root.resolve("layouts/" + name + "-tree");
-    TestImages.write(tree.resolve("etc/redhat-release"), "placeholder\n");
-    TestImages.write(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-    TestImages.write(tree.resolve("etc/sysconfig/network"), "NETWORKING=yes\n");
-    TestImages.write(tree.resolve("etc/sysconfig/network-scripts/ifcfg-eth0"), "DEVICE=eth0\nBOOTPROTO=dhcp\n");
-    TestImages.write(tree.resolve("etc/ssh/ssh_host_ed25519_key"), "base key\n");
-    TestImages.write(tree.resolve("etc/udev/rules.d/70-persistent-net.rules"), "base rule\n");
-    TestImages.write(tree.resolve("etc/machine-id"), "fedcba9876543210fedcba9876543210\n");
+    Path tree = TestImages.rhelTree(root.resolve("layouts/" + name), "placeholder", false);
     plant(tree, "etc/redhat-release");
     return tree;
   }

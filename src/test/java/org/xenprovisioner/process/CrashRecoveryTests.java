@@ -39,7 +39,7 @@ class CrashRecoveryTests {
     // enough data that a copy takes a moment and the kill lands while cp runs
     TestImages.rhelBase(root.resolve("base"), 1024, 300);
     List<String> arguments = new ArrayList<>(ChildApp.arguments(root));
-    arguments.add("--spring.datasource.url=jdbc:h2:file:" + root.resolve("db/engine") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    arguments.add(ChildApp.h2At(root.resolve("db/engine")));
     arguments.add("--provisioner.max-parallel=2");
     app = new ChildApp("crash", root, arguments);
   }
@@ -47,10 +47,7 @@ class CrashRecoveryTests {
   @AfterAll
   static void cleanUp() throws IOException {
     try {
-      if (app != null) {
-        app.destroy();
-        app.keepLogs();
-      }
+      ChildApp.destroyKeepingLogs(app);
     } finally {
       RealHost.cleanUp(root);
     }

@@ -42,7 +42,7 @@ class DatabaseDiskFullTests {
     RealHost.run("mkfs.ext4", "-q", "-F", "-m", "0", dbDisk.toString());
     RealHost.run("mount", "-o", "loop", dbDisk.toString(), root.resolve("db").toString());
     List<String> arguments = new ArrayList<>(ChildApp.arguments(root));
-    arguments.add("--spring.datasource.url=jdbc:h2:file:" + root.resolve("db/engine") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    arguments.add(ChildApp.h2At(root.resolve("db/engine")));
     arguments.add("--provisioner.max-parallel=2");
     arguments.add("--provisioner.heartbeat-interval=PT2S");
     app = new ChildApp("dbfull", root, arguments);
@@ -51,12 +51,7 @@ class DatabaseDiskFullTests {
 
   @AfterAll
   static void cleanUp() throws Exception {
-    RealHost.everyOne(() -> {
-      if (app != null) {
-        app.destroy();
-        app.keepLogs();
-      }
-    }, () -> {
+    RealHost.everyOne(() -> ChildApp.destroyKeepingLogs(app), () -> {
       if (root != null && !RealHost.mountsUnder(root.resolve("db")).isEmpty()) {
         RealHost.run("umount", "-d", root.resolve("db").toString());
       }

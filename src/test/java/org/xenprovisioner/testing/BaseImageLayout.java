@@ -84,15 +84,15 @@ public enum BaseImageLayout {
       case RHEL9_CLOUD -> gpt(disk, List.of(
           biosBoot(1, 1), efi(dir, 2, 2),
           part(3, 18, 300, GPT_LINUX, XfsImages.xfs(dir.resolve("boot.fs"), bootTree(dir), 300 * MIB)),
-          part(4, 318, 300, GPT_LINUX, XfsImages.xfs(dir.resolve("root.fs"), rhelTree(dir, "Rocky Linux release 9.5 (Blue Onyx)", true), 300 * MIB))));
+          part(4, 318, 300, GPT_LINUX, XfsImages.xfs(dir.resolve("root.fs"), TestImages.rhelTree(dir, "Rocky Linux release 9.5 (Blue Onyx)", true), 300 * MIB))));
       case CENTOS7 -> partitioned(disk, "dos", List.of(
           part(1, 1, 300, "83", XfsImages.xfs(dir.resolve("boot.fs"), bootTree(dir), 300 * MIB, XfsImages.CENTOS7_FEATURES)),
-          part(2, 301, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", false),
+          part(2, 301, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), TestImages.rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", false),
               300 * MIB, XfsImages.CENTOS7_FEATURES))));
       case CENTOS7_GENERICCLOUD -> partitioned(disk, "dos", List.of(
-          part(1, 1, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", true),
+          part(1, 1, 300, "83", XfsImages.xfs(dir.resolve("root.fs"), TestImages.rhelTree(dir, "CentOS Linux release 7.9.2009 (Core)", true),
               300 * MIB, XfsImages.CENTOS7_FEATURES))));
-      case BARE_XFS -> XfsImages.xfs(disk, rhelTree(dir, "AlmaLinux release 9.5 (Teal Serval)", false), 300 * MIB);
+      case BARE_XFS -> XfsImages.xfs(disk, TestImages.rhelTree(dir, "AlmaLinux release 9.5 (Teal Serval)", false), 300 * MIB);
     };
   }
 
@@ -153,32 +153,9 @@ public enum BaseImageLayout {
       TestImages.write(tree.resolve("etc/debian_version"), "trixie/sid\n");
     }
     if (cloudInit) {
-      withCloudInit(tree);
+      TestImages.withCloudInit(tree);
     }
     return tree;
-  }
-
-  private static Path rhelTree(Path dir, String release, boolean cloudInit) throws IOException {
-    Path tree = dir.resolve("rhel-tree");
-    TestImages.write(tree.resolve("etc/redhat-release"), release + "\n");
-    TestImages.write(tree.resolve("etc/hostname"), "localhost.localdomain\n");
-    TestImages.write(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-    TestImages.write(tree.resolve("etc/sysconfig/network"), "NETWORKING=yes\n");
-    TestImages.write(tree.resolve("etc/sysconfig/network-scripts/ifcfg-eth0"), "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n");
-    TestImages.write(tree.resolve("etc/machine-id"), "fedcba9876543210fedcba9876543210\n");
-    TestImages.write(tree.resolve("etc/ssh/ssh_host_ed25519_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nbase\n");
-    TestImages.write(tree.resolve("etc/fstab"), "UUID=... / xfs defaults 0 0\n");
-    if (cloudInit) {
-      withCloudInit(tree);
-    }
-    return tree;
-  }
-
-  /** What tells a guest has cloud-init: its configuration and its program (a stand-in here). */
-  private static void withCloudInit(Path tree) throws IOException {
-    TestImages.write(tree.resolve("etc/cloud/cloud.cfg"), "datasource_list: [ NoCloud, ConfigDrive, OpenStack, Ec2, None ]\n");
-    TestImages.write(tree.resolve("usr/bin/cloud-init"), "#!/bin/sh\n");
-    Files.createDirectories(tree.resolve("var/lib/cloud"));
   }
 
   private static Path bootTree(Path dir) throws IOException {

@@ -53,6 +53,29 @@ public final class ChildApp {
         "--provisioner.users[1].id=arne", "--provisioner.users[1].password=arne-secret", "--provisioner.users[1].groups=approvers");
   }
 
+  /** The arguments of a node of a cluster: {@link #arguments}, the shared PostgreSQL, its Dom0, its heartbeat, two steps at once. */
+  public static List<String> clusterNode(Path root, int postgresPort, String dom0, String heartbeat) {
+    List<String> arguments = new ArrayList<>(arguments(root));
+    arguments.addAll(List.of(
+        "--spring.datasource.url=jdbc:postgresql://localhost:" + postgresPort + "/postgres",
+        "--spring.datasource.username=postgres", "--spring.datasource.password=",
+        "--provisioner.dom0=" + dom0, "--provisioner.heartbeat-interval=" + heartbeat, "--provisioner.max-parallel=2"));
+    return arguments;
+  }
+
+  /** The argument that puts the engine's H2 file database at {@code file} (without its {@code .mv.db}). */
+  public static String h2At(Path file) {
+    return "--spring.datasource.url=jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+  }
+
+  /** Stops the app if there is one (paused or not) and keeps its logs; for clean-up after a test class. */
+  public static void destroyKeepingLogs(ChildApp app) throws IOException {
+    if (app != null) {
+      app.destroy();
+      app.keepLogs();
+    }
+  }
+
   public int port() {
     return port;
   }

@@ -39,10 +39,10 @@ public final class TestImages {
         }
       }
     }
-    return rhelTree(dir, imageMiB);
+    return rhelImage(dir, imageMiB);
   }
 
-  private static Path rhelTree(Path dir, int imageMiB) throws IOException {
+  private static Path rhelImage(Path dir, int imageMiB) throws IOException {
     Path tree = dir.resolve("tree");
     write(tree.resolve("etc/redhat-release"), "CentOS Linux release 7.9.2009 (Core)\n");
     write(tree.resolve("etc/hostname"), "base\n");
@@ -91,6 +91,30 @@ public final class TestImages {
     Files.createDirectories(tree.resolve("var/lib/app"));
     writeData(tree.resolve("var/lib/app/data.bin"), dataBytes);
     return tree;
+  }
+
+  /** A RHEL-like root tree at {@code <dir>/rhel-tree}: release file, network config, SSH host key, machine id; cloud-init optional. */
+  public static Path rhelTree(Path dir, String release, boolean cloudInit) throws IOException {
+    Path tree = dir.resolve("rhel-tree");
+    write(tree.resolve("etc/redhat-release"), release + "\n");
+    write(tree.resolve("etc/hostname"), "localhost.localdomain\n");
+    write(tree.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+    write(tree.resolve("etc/sysconfig/network"), "NETWORKING=yes\n");
+    write(tree.resolve("etc/sysconfig/network-scripts/ifcfg-eth0"), "DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n");
+    write(tree.resolve("etc/machine-id"), "fedcba9876543210fedcba9876543210\n");
+    write(tree.resolve("etc/ssh/ssh_host_ed25519_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nbase\n");
+    write(tree.resolve("etc/fstab"), "UUID=... / xfs defaults 0 0\n");
+    if (cloudInit) {
+      withCloudInit(tree);
+    }
+    return tree;
+  }
+
+  /** What tells a guest has cloud-init: its configuration and its program (a stand-in here). */
+  public static void withCloudInit(Path tree) throws IOException {
+    write(tree.resolve("etc/cloud/cloud.cfg"), "datasource_list: [ NoCloud, ConfigDrive, OpenStack, Ec2, None ]\n");
+    write(tree.resolve("usr/bin/cloud-init"), "#!/bin/sh\n");
+    Files.createDirectories(tree.resolve("var/lib/cloud"));
   }
 
   /** A sparse ext4 file system image of the tree. */
@@ -205,7 +229,7 @@ public final class TestImages {
    */
   public static Path fullRhelBase(Path dir, Path mountPoint) throws IOException {
     deleteTree(dir.resolve("tree"));
-    Path image = rhelTree(dir, 16);
+    Path image = rhelImage(dir, 16);
     RealHost.run("tune2fs", "-m", "0", image.toString());
     Files.createDirectories(mountPoint);
     RealHost.run("mount", "-o", "loop", image.toString(), mountPoint.toString());
