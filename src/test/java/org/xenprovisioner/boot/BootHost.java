@@ -1,12 +1,7 @@
 package org.xenprovisioner.boot;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.xenprovisioner.testing.HostTools;
 import org.xenprovisioner.testing.RealHost;
 
 /**
@@ -32,17 +27,8 @@ public final class BootHost {
 
   /** Skips the calling test (or fails it, when the tests are mandatory) unless a Debian root can be built and booted here. */
   public static void assumeCanBuildAndBoot() {
-    String missing = missing();
-    if (missing == null) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv(RealHost.REQUIRED))) {
-      fail("the boot tests are mandatory here (" + RealHost.REQUIRED + "=true) but " + missing);
-    }
-    String reason = "skipped: " + missing
-        + " (run as root with debootstrap, qemu-system-x86 and e2fsprogs installed to include the boot tests)";
-    System.out.println(reason);
-    Assumptions.abort(reason);
+    HostTools.skipOrFail(missing(), RealHost.REQUIRED, "the boot tests",
+        " (run as root with debootstrap, qemu-system-x86 and e2fsprogs installed to include the boot tests)");
   }
 
   private static String missing() {
@@ -50,16 +36,10 @@ public final class BootHost {
       return "not running as root (debootstrap and chroot need it)";
     }
     for (String[] tool : TOOLS) {
-      if (find(tool[0]) == null) {
+      if (HostTools.find(tool[0]) == null) {
         return "the command " + tool[0] + " is not installed (Debian package " + tool[1] + ")";
       }
     }
     return null;
-  }
-
-  /** The executable's path in the usual system directories, or null. */
-  static Path find(String tool) {
-    return Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").map(dir -> Path.of(dir, tool))
-        .filter(Files::isExecutable).findFirst().orElse(null);
   }
 }

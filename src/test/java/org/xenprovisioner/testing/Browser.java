@@ -1,7 +1,5 @@
 package org.xenprovisioner.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +10,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -41,13 +38,7 @@ public final class Browser {
   public static void assumeUsable() {
     String missing = !Files.isExecutable(CHROMIUM) ? CHROMIUM + " is missing (apt-get install chromium)"
         : !Files.isExecutable(CHROMEDRIVER) ? CHROMEDRIVER + " is missing (apt-get install chromium-driver)" : null;
-    if (missing == null) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv(REQUIRED))) {
-      fail("browser tests are mandatory here (" + REQUIRED + "=true) but " + missing);
-    }
-    Assumptions.abort("skipped: " + missing);
+    HostTools.skipOrFail(missing, REQUIRED, "browser tests", "");
   }
 
   /** A fresh headless chromium with its own profile directory; the network outside localhost is closed here. */

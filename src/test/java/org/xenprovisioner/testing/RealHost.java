@@ -1,7 +1,5 @@
 package org.xenprovisioner.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.xenprovisioner.host.command.CommandRunner;
 import org.xenprovisioner.host.image.MountTable;
 import org.xenprovisioner.host.image.RootFileSystem;
@@ -38,7 +35,7 @@ public final class RealHost {
   /** Building and inspecting small images needs e2fsprogs and util-linux, not root. */
   public static void assumeImageToolsUsable() {
     for (String tool : List.of("mkfs.ext4", "debugfs", "blkid", "partx", "truncate")) {
-      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, tool)))) {
+      if (HostTools.find(tool) == null) {
         skipOrFail("the command " + tool + " is not installed");
       }
     }
@@ -52,20 +49,14 @@ public final class RealHost {
   public static void assumeTools(String... tools) {
     for (String tool : tools) {
       String command = tool.replaceFirst(" .*", "");
-      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, command)))) {
+      if (HostTools.find(command) == null) {
         skipOrFail("the command " + tool + " is not installed");
       }
     }
   }
 
   private static void skipOrFail(String missing) {
-    if (missing == null) {
-      return;
-    }
-    if ("true".equalsIgnoreCase(System.getenv(REQUIRED))) {
-      fail("tests on real images are mandatory here (" + REQUIRED + "=true) but " + missing);
-    }
-    Assumptions.abort("skipped: " + missing + " (run as root with loop devices to include these tests)");
+    HostTools.skipOrFail(missing, REQUIRED, "tests on real images", " (run as root with loop devices to include these tests)");
   }
 
   private static String missing() {
@@ -73,7 +64,7 @@ public final class RealHost {
       return "not running as root";
     }
     for (String tool : TOOLS) {
-      if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").noneMatch(dir -> Files.isExecutable(Path.of(dir, tool)))) {
+      if (HostTools.find(tool) == null) {
         return "the command " + tool + " is not installed";
       }
     }

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.xenprovisioner.host.command.Command;
 import org.xenprovisioner.host.command.CommandResult;
 import org.xenprovisioner.host.command.CommandRunner;
+import org.xenprovisioner.testing.HostTools;
 import org.xenprovisioner.testing.RealHost;
 
 /**
@@ -86,15 +86,8 @@ public final class XlDryRun {
    * are mandatory) where xl, the headers or gcc are missing.
    */
   public static XlDryRun in(Path workDir) throws IOException {
-    String missing = missing();
-    if (missing != null) {
-      if ("true".equalsIgnoreCase(System.getenv(RealHost.REQUIRED))) {
-        fail("xl's parser tests are mandatory here (" + RealHost.REQUIRED + "=true) but " + missing);
-      }
-      String reason = "skipped: " + missing + " (install xen-utils-4.17, libxen-dev and gcc to read domain configs with xl)";
-      System.out.println(reason);
-      Assumptions.abort(reason);
-    }
+    HostTools.skipOrFail(missing(), RealHost.REQUIRED, "xl's parser tests",
+        " (install xen-utils-4.17, libxen-dev and gcc to read domain configs with xl)");
     Path source = workDir.resolve("xl-stub.c");
     try (InputStream in = XlDryRun.class.getResourceAsStream("/xen/xl-stub.c")) {
       Files.copy(in, source);
@@ -111,10 +104,7 @@ public final class XlDryRun {
     if (!Files.isRegularFile(HEADER)) {
       return HEADER + " is not installed (Debian package libxen-dev)";
     }
-    if (Files.isExecutable(Path.of("/usr/bin/gcc"))) {
-      return null;
-    }
-    return "gcc is not installed (Debian package gcc)";
+    return HostTools.find("gcc") == null ? "gcc is not installed (Debian package gcc)" : null;
   }
 
   /** Reads the file with xl: fails unless xl takes it without a word but "Parsing config from". */
